@@ -34,9 +34,9 @@ def _root(
 
 def _register_all() -> None:
     # Import here so ``import dragoman.cli`` stays cheap; each module adds its commands.
-    from dragoman.cli import actors_cmd, code_cmd, scale_cmd, store_cmd, web_cmd
+    from dragoman.cli import actors_cmd, code_cmd, eval_cmd, scale_cmd, store_cmd, web_cmd
 
-    for module in (code_cmd, actors_cmd, store_cmd, web_cmd, scale_cmd):
+    for module in (code_cmd, eval_cmd, actors_cmd, store_cmd, web_cmd, scale_cmd):
         module.register(app)
 
 
