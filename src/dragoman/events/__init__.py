@@ -1,0 +1,210 @@
+"""The event stage: triggers + arguments + status + date + place -> merged events.
+
+Per sentence: find trigger candidates (``dragoman.events.lexicon``), apply the
+entries' object constraints, attach actors and recipients through the parse
+(``attach``), decide the status (``status``), date and place the event (the
+dates and places stages), then merge the mentions of the same event within the
+document (``merge``). Every decision is written to ``Document.trace`` so
+``dragoman explain`` can say why a sentence gave an event or not.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Iterator
+from dataclasses import dataclass, replace
+from typing import Any
+
+from dragoman import __version__
+from dragoman.pipeline import per_document
+from dragoman.schema import QUAD_CLASS, Document, Event, Evidence, Sentence, Span
+
+__all__ = ["EventStage", "code_document"]
+
+# Trace outcomes (stable strings: explain and tests use them).
+CODED = "coded"
+NO_ARGS = "no actor or recipient"
+NEGATED = "negated"
+OBJECT_NOT_ALLOWED = "object not allowed"
+NO_TRIGGER = "no trigger in sentence"
+FURNITURE = "page furniture"
+IN_ACTOR_NAME = "trigger inside an actor name"
+SUPERSEDED = "superseded by a longer trigger"
+
+
+class EventStage:
+    name = "events"
+
+    def __call__(self, docs: Iterable[Document]) -> Iterator[Document]:
+        return per_document(self.name, docs, code_document)
+
+
+@dataclass
+class _Candidate:
+    match: Any
+    head: Any
+
+
+def _orig_span(doc: Document, sent: Sentence, first, last) -> Span:
+    start = doc.orig(sent.norm_offset + first.idx)
+    end = doc.orig(sent.norm_offset + last.idx + len(last.text))
+    return Span(doc.text[start:end], start, end)
+
+
+def _title_sentences(doc: Document) -> set[int]:
+    if not doc.title:
+        return set()
+    title = doc.title.strip()
+    pos = doc.text.find(title)
+    if pos < 0 or pos > 5:
+        return set()
+    end = pos + len(title)
+    return {s.index for s in doc.sentences if s.start < end}
+
+
+def _strong(entry: Any, head_tok: Any) -> bool:
+    """Triggers that state an event even when no participant is found.
+
+    Verbs and phrases, and nouns of material actions (protests, strikes,
+    arrests, attacks): "des manifestations ont éclaté" is news without a who.
+    """
+    if entry.is_phrase or entry.pos == "VERB" and head_tok.pos_ in ("VERB", "AUX"):
+        return True
+    return entry.pos == "NOUN" and QUAD_CLASS.get(entry.type) in (2, 4)
+
+
+def _choose(lexicon: Any, matches: list[Any], doc_sp: Any) -> tuple[list[_Candidate], list[tuple[Any, str]]]:
+    """One entry per trigger span (object constraints applied); rejected matches with the reason."""
+    from dragoman.events.lexicon import objects_of
+
+    groups: dict[tuple[int, int, int], list[Any]] = {}
+    for m in matches:
+        groups.setdefault((m.token_start, m.token_end, m.head), []).append(m)
+    chosen: list[_Candidate] = []
+    rejected: list[tuple[Any, str]] = []
+    for (_s, _e, head), group in sorted(groups.items()):
+        objs = objects_of(doc_sp[head])
+        ok = [m for m in group if lexicon.select(m, objs)]
+        if not ok:
+            rejected.extend((m, OBJECT_NOT_ALLOWED) for m in group)
+            continue
+        constrained = [m for m in ok if m.entry.args.objects]
+        chosen.append(_Candidate((constrained or ok)[0], doc_sp[head]))
+    # a trigger whose head lies inside a longer chosen trigger is the same word
+    final: list[_Candidate] = []
+    for c in chosen:
+        m = c.match
+        if any(o is not c and o.match.token_start <= m.head < o.match.token_end
+               and (o.match.token_end - o.match.token_start) > (m.token_end - m.token_start) for o in chosen):
+            rejected.append((m, SUPERSEDED))
+            continue
+        final.append(c)
+    return final, rejected
+
+
+def code_document(doc: Document) -> None:
+    """Fill ``doc.events`` (and ``doc.trace``) for one parsed document."""
+    from dragoman.dates import event_date
+    from dragoman.events.attach import MentionIndex, Participant, attach
+    from dragoman.events.cues import load_event_cues
+    from dragoman.events.lexicon import load_triggers
+    from dragoman.events.merge import Features, confidence, merge_events
+    from dragoman.events.status import detect_status
+    from dragoman.places import event_location
+
+    lang = doc.lang
+    if lang is None:
+        return
+    lexicon = load_triggers(lang)
+    cues = load_event_cues(lang)
+    titles = _title_sentences(doc)
+    by_sent: dict[int, list[Any]] = {}
+    for m in doc.actor_mentions:
+        by_sent.setdefault(m.sentence_index, []).append(m)
+    events: list[Event] = []
+    history: list[tuple[Event, list[Participant], list[Participant]]] = []
+
+    def trace(sent: Sentence, outcome: str, **info: Any) -> None:
+        doc.trace.append({"sentence_index": sent.index, "outcome": outcome, **info})
+
+    for sent in doc.sentences:
+        span = sent.span
+        if span is None:
+            continue
+        if cues.is_furniture(sent.text):
+            trace(sent, FURNITURE, trigger=None, entry=None, rule=None)
+            continue
+        matches = lexicon.match(span)
+        if not matches:
+            trace(sent, NO_TRIGGER, trigger=None, entry=None, rule=None)
+            continue
+        sdoc = span.doc
+        idx = MentionIndex(by_sent.get(sent.index, []))
+        candidates, rejected = _choose(lexicon, matches, sdoc)
+        for m, why in rejected:
+            trace(sent, why, trigger=sdoc[m.token_start:m.token_end].text, entry=m.entry.id, rule=None)
+        for cand in candidates:
+            m, head_tok = cand.match, cand.head
+            entry = m.entry
+            trig_text = sdoc[m.token_start:m.token_end].text
+            inside = idx.covering(head_tok)
+            if inside is not None and inside.kind not in ("pronoun",):
+                trace(sent, IN_ACTOR_NAME, trigger=trig_text, entry=entry.id, rule=None,
+                      actor=inside.actor.code or inside.actor.text)
+                continue
+
+            def previous(hist=history) -> list[Participant]:
+                return (hist[-1][1] + hist[-1][2]) if hist else []
+
+            def previous_event_actors(hist=history, si=sent.index) -> list[Participant]:
+                for ev, acts, _recs in reversed(hist):
+                    if ev.evidence and si - ev.evidence[0].sentence_index <= 2 and acts:
+                        return acts
+                return []
+
+            att = attach(m, head_tok, idx, lang, previous=previous,
+                         previous_event_actors=previous_event_actors)
+            st = detect_status(head_tok, lang)
+            has_args = bool(att.actors or att.recipients)
+            info = {
+                "trigger": trig_text, "entry": entry.id, "rule": att.rule, "status": st.status,
+                "status_cue": st.cue,
+                "actor": [p.actor.code or p.actor.country or p.actor.text for p in att.actors],
+                "recipient": [p.actor.code or p.actor.country or p.actor.text for p in att.recipients],
+            }
+            if not has_args and not _strong(entry, head_tok):
+                trace(sent, NO_ARGS, **info, reason="weak trigger (noun/adjective) with no participant")
+                continue
+            date, precision, date_text = event_date(doc, sent.index, head_tok.i, future=st.status == "planned")
+            location = event_location(doc, sent.index, head_tok.i)
+            trig = _orig_span(doc, sent, sdoc[m.token_start], sdoc[m.token_end - 1])
+            indirect = any(r in att.rules for r in ("coordination-repair", "pair-anaphora",
+                                                    "object-event-anaphora"))
+            feats = Features(
+                trigger_pos=entry.pos, phrase=entry.is_phrase, has_actor=bool(att.actors),
+                has_recipient=bool(att.recipients), symmetric=entry.args.symmetric, status=st.status,
+                indirect=indirect,
+                parse_agreement=(entry.pos == "VERB") == (head_tok.pos_ in ("VERB", "AUX")),
+                in_title=sent.index in titles,
+            )
+            ev = Event(
+                doc_id=doc.id, event_id="", type=entry.type, mode=entry.mode, contexts=list(entry.contexts),
+                cameo=entry.cameo, quad_class=entry.quad_class, goldstein=entry.goldstein,
+                actor=[replace(p.actor) for p in att.actors],
+                recipient=[replace(p.actor) for p in att.recipients],
+                date=date, date_precision=precision or "inferred", date_text=date_text,
+                location=location, status=st.status, confidence=confidence(feats), lang=lang,
+                evidence=[Evidence(sentence_index=sent.index, sentence=sent.text, start=sent.start, end=sent.end,
+                                   trigger=trig, rule=att.rule, entry=entry.id)],
+                version=__version__,
+                reported_by=[replace(p.actor) for p in att.reported_by],
+            )
+            events.append(ev)
+            history.append((ev, att.actors, att.recipients))
+            outcome = CODED
+            if st.status == "negated":
+                outcome = NEGATED
+            elif not has_args:
+                outcome = NO_ARGS
+            trace(sent, outcome, **info, coded=True, confidence=ev.confidence,
+                  reason=None if has_args else "strong trigger coded without participants (lower confidence)")
+    doc.events = merge_events(events, titles)

@@ -1,0 +1,516 @@
+"""Argument attachment: who is the actor and who the recipient of a trigger.
+
+Everything goes through the dependency parse (see ``dragoman.events.syntax``
+for the common view over the French UD and English ClearNLP labels), and the
+participants are always the actor mentions the actors stage found: an argument
+head is mapped to the mention covering it or its compound/flat/appos/genitive
+chain. Rules, each named so ``explain`` can show which one fired:
+
+- ``subject`` / ``passive-agent``: nsubj, or the "par"/"by" agent of a passive;
+  the passive subject takes the object's role.
+- ``xcomp-object-control`` / ``xcomp-subject-control``: "urged Beijing to
+  use" -> Beijing is the subject of "use"; "agreed to share" -> the subject of
+  "agreed".
+- ``conj-shared-subject``, ``advcl-shared-subject``: "protested X and urged Y".
+- ``relcl``: "the rebels, who attacked the town" -> the antecedent.
+- ``participle``: "les frappes menées par Israël", "a summit hosted by China".
+- ``nominal``: the de/of/by/possessive/nationality modifiers of a noun trigger.
+- ``support-verb``: "a procédé à des arrestations" -> the support verb's subject.
+- ``destination``: travel entries, the country of the place visited.
+- ``coordination-repair``: mentions adjacent through et/and/"," that the
+  parser did not coordinate ("Washington et Séoul ont exhorté").
+- ``pair-anaphora``: "the two leaders" -> the participants of the previous event.
+- ``object-event-anaphora``: "Séoul a condamné un acte de provocation" -> the
+  actor of the act condemned (an event stated just before).
+
+Reported speech ("X said that Y attacked Z", "selon X") gives ``reported_by``.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass, field, replace
+from typing import Any
+
+from dragoman.events import syntax
+from dragoman.events.cues import EventCues, load_event_cues
+from dragoman.schema import Actor, ActorMention
+
+Token = Any
+
+_STATE_KINDS = {"country", "capital"}
+
+
+@dataclass
+class Participant:
+    actor: Actor
+    mention: ActorMention | None
+    via: str  # the relation it came from: "nsubj", "agent", "obj", "prep:à", "destination", ...
+
+    def key(self) -> tuple[str | None, str | None, str | None]:
+        return self.actor.key()
+
+
+@dataclass
+class Attachment:
+    actors: list[Participant] = field(default_factory=list)
+    recipients: list[Participant] = field(default_factory=list)
+    reported_by: list[Participant] = field(default_factory=list)
+    rules: list[str] = field(default_factory=list)
+    notes: list[str] = field(default_factory=list)
+
+    @property
+    def rule(self) -> str:
+        return "+".join(dict.fromkeys(self.rules)) or "trigger-only"
+
+
+# ----------------------------------------------------------------------------- mentions
+
+
+class MentionIndex:
+    """Actor mentions of one sentence, looked up by doc-level token index."""
+
+    def __init__(self, mentions: Iterable[ActorMention]):
+        self.mentions = list(mentions)
+        self.by_token: dict[int, list[ActorMention]] = {}
+        for m in self.mentions:
+            for i in range(m.token_start, m.token_end):
+                self.by_token.setdefault(i, []).append(m)
+
+    def at(self, i: int) -> list[ActorMention]:
+        return self.by_token.get(i, [])
+
+    def covering(self, tok: Token) -> ActorMention | None:
+        ms = self.at(tok.i)
+        return max(ms, key=lambda m: m.token_end - m.token_start) if ms else None
+
+    def starting_at(self, i: int) -> ActorMention | None:
+        ms = [m for m in self.at(i) if m.token_start == i]
+        return max(ms, key=lambda m: m.token_end - m.token_start) if ms else None
+
+    def ending_at(self, i: int) -> ActorMention | None:
+        ms = [m for m in self.at(i) if m.token_end - 1 == i]
+        return max(ms, key=lambda m: m.token_end - m.token_start) if ms else None
+
+
+def usable(actor: Actor) -> bool:
+    """A participant worth reporting: it must say who (country, code or sector)."""
+    return bool(actor.country or actor.code or actor.sector)
+
+
+def mention_head(m: ActorMention, doc) -> Token:
+    toks = [doc[i] for i in range(m.token_start, m.token_end)]
+    for t in toks:
+        if not (m.token_start <= t.head.i < m.token_end) or t.head is t:
+            return t
+    return toks[-1]
+
+
+def _np_region(head: Token, cues: EventCues) -> list[Token]:
+    """The head and its name parts, adjectives, appositions and genitive modifiers."""
+    region = [head]
+    stack = [head]
+    while stack:
+        t = stack.pop()
+        for c in t.children:
+            take = False
+            if c.dep_ in syntax.NAME_PARTS or c.dep_ in ("amod", "appos", "poss", "nmod:poss", "flat:name"):
+                take = True
+            elif c.dep_ == "nmod" and (syntax.prep_of(c) in cues.genitive_preps or syntax.prep_of(c) is None):
+                take = True
+            elif c.dep_ == "prep" and c.lower_ in cues.genitive_preps:
+                take = True
+            elif c.dep_ == "pobj" and t.dep_ == "prep" and t.lower_ in cues.genitive_preps:
+                take = True
+            if take and c not in region:
+                region.append(c)
+                stack.append(c)
+    return region
+
+
+def _with_country_from(actor: Actor, others: list[ActorMention]) -> Actor:
+    """Fill a role's missing country from another mention of the same phrase ("Japan's prime minister")."""
+    if actor.country or actor.code and not actor.sector:
+        return actor
+    for o in others:
+        if o.actor.country:
+            code = actor.code
+            if actor.sector and (not code or code == actor.sector):
+                code = o.actor.country + actor.sector
+            return replace(actor, country=o.actor.country, code=code or o.actor.country)
+    return actor
+
+
+def _participant(m: ActorMention, via: str, others: list[ActorMention] | None = None) -> Participant:
+    actor = replace(m.actor, start=m.actor.start if m.actor.start is not None else m.start,
+                    end=m.actor.end if m.actor.end is not None else m.end)
+    if others:
+        actor = _with_country_from(actor, [o for o in others if o is not m])
+    return Participant(actor, m, via)
+
+
+def np_participants(head: Token, idx: MentionIndex, cues: EventCues, via: str) -> list[Participant]:
+    """The participant(s) an argument head denotes, from the mentions of its phrase."""
+    region = _np_region(head, cues)
+    found: list[ActorMention] = []
+    for t in region:
+        for m in idx.at(t.i):
+            if m not in found:
+                found.append(m)
+    # locative modifiers can give a country to a bare role: "police in Seoul"
+    local = []
+    for p, n in syntax.preps(head):
+        if p in cues.locative_preps:
+            local.extend(m for m in idx.at(n.i) if m.actor.country)
+    main = idx.covering(head)
+    if main is None:
+        # the head is a common noun ("officials"): the mentions modifying it;
+        # coordinated adjectives ("Hungarian and Romanian officials") give several.
+        cands = [m for m in found if usable(m.actor)]
+        if not cands:
+            return []
+        cands.sort(key=lambda m: abs(m.token_start - head.i))
+        first = cands[0]
+        picked = [first]
+        fh = mention_head(first, head.doc)
+        for c in syntax.conjuncts(fh)[1:]:
+            m = idx.covering(c)
+            if m is not None and m not in picked and usable(m.actor):
+                picked.append(m)
+        return [_participant(m, via, found + local) for m in picked]
+    part = _participant(main, via, found + local)
+    return [part] if usable(part.actor) else []
+
+
+# ----------------------------------------------------------------------------- clause structure
+
+
+def find_subjects(v: Token, cues: EventCues, depth: int = 0) -> tuple[list[Token], str | None]:
+    """The subject heads of a verb, inherited through control, conjunction and relative clauses."""
+    subs = [s for s in syntax.subjects(v) if s.dep_ not in syntax.SUBJ_PASS]
+    if subs:
+        s = subs[0]
+        if (s.lower_ in syntax.REL_PRONOUNS or "Rel" in s.morph.get("PronType")) and v.dep_ in syntax.RELCL:
+            return [v.head], "relcl"
+        return subs, "subject"
+    if any(s.dep_ in syntax.SUBJ_PASS for s in syntax.subjects(v)) or depth > 4:
+        return [], None
+    head = v.head
+    if head is v:
+        return [], None
+    if v.dep_ == "xcomp" or (v.dep_ == "advcl" and any(c.dep_ == "mark" and c.lower_ in ("à", "de", "to")
+                                                        for c in v.children)):
+        ctrl = syntax.objects(head) + syntax.iobjects(head)
+        lemma = head.lemma_.lower()
+        if ctrl and (lemma in cues.object_control or lemma not in cues.subject_control):
+            return ctrl, "xcomp-object-control"
+        heads, _ = find_subjects(head, cues, depth + 1)
+        return heads, "xcomp-subject-control"
+    if v.dep_ == "conj" and head.pos_ in ("VERB", "AUX"):
+        heads, _ = find_subjects(head, cues, depth + 1)
+        return heads, "conj-shared-subject"
+    if v.dep_ in syntax.RELCL:
+        return [head], "relcl"
+    if v.dep_ == "advmod" and head.pos_ in ("VERB", "AUX"):  # French "pourrait" parsed as advmod
+        heads, _ = find_subjects(head, cues, depth + 1)
+        return heads, "xcomp-subject-control"
+    if v.dep_ == "advcl" and head.pos_ in ("VERB", "AUX") and "Part" in v.morph.get("VerbForm") \
+            or v.dep_ == "advcl" and "Ger" in v.morph.get("VerbForm"):
+        heads, _ = find_subjects(head, cues, depth + 1)
+        return heads, "advcl-shared-subject"
+    return [], None
+
+
+def _speaker(verb: Token, idx: MentionIndex, cues: EventCues) -> list[Participant]:
+    out: list[Participant] = []
+    heads = [s for s in syntax.subjects(verb)]
+    if not heads:  # French inversion: "a annoncé mercredi le ministère" (parsed as obj)
+        heads = [o for o in syntax.objects(verb) if o.i > verb.i]
+    for h in heads:
+        for c in syntax.conjuncts(h):
+            out.extend(np_participants(c, idx, cues, "speaker"))
+    return out
+
+
+def reporters(pred: Token, idx: MentionIndex, cues: EventCues) -> list[Participant]:
+    """Sources of reported speech around the clause of ``pred``."""
+    out: list[Participant] = []
+    t = pred
+    for _ in range(3):  # climb conj/xcomp to the clause head
+        if t.dep_ in ("conj", "xcomp") and t.head is not t:
+            t = t.head
+        else:
+            break
+    head = t.head
+    if t.dep_ in ("ccomp", "advcl", "parataxis") and head.lemma_.lower() in cues.speech_verbs:
+        out.extend(_speaker(head, idx, cues))
+    for c in t.children:
+        if c.dep_ in ("parataxis", "ccomp", "advcl", "conj") and c.lemma_.lower() in cues.speech_verbs \
+                and not any(x.dep_ == "ccomp" for x in c.children):
+            out.extend(_speaker(c, idx, cues))
+    # "selon X", "according to X" anywhere in the sentence
+    sent = pred.sent
+    for tok in sent:
+        for p, n in syntax.preps(tok):
+            if p in cues.source_preps:
+                out.extend(np_participants(n, idx, cues, "source"))
+    seen: set[Any] = set()
+    uniq = []
+    for p in out:
+        if p.key() not in seen:
+            seen.add(p.key())
+            uniq.append(p)
+    return uniq
+
+
+# ----------------------------------------------------------------------------- hints
+
+
+def _hint_heads(hint: str, tok: Token, cues: EventCues, *, passive: bool,
+                rules: list[str]) -> list[tuple[Token, str]]:
+    """Argument heads that a lexicon hint designates, from ``tok``."""
+    if hint == "nsubj":
+        if passive:
+            return [(a, "agent") for a in syntax.agents(tok)]
+        heads, rule = find_subjects(tok, cues)
+        if heads and rule:
+            rules.append(rule)
+        return [(h, "nsubj") for h in heads]
+    if hint == "obj":
+        if passive:
+            return [(s, "obj") for s in syntax.subjects(tok) if s.dep_ in syntax.SUBJ_PASS]
+        return [(o, "obj") for o in syntax.objects(tok)]
+    if hint == "iobj":
+        return [(o, "iobj") for o in syntax.iobjects(tok)]
+    if hint == "poss":
+        return [(c, "poss") for c in tok.children if c.dep_ in ("poss", "nmod:poss")]
+    if hint in ("amod", "compound"):
+        return [(c, hint) for c in tok.children if c.dep_ == hint]
+    if hint == "comp":
+        return []
+    if hint.startswith("prep:"):
+        want = syntax.norm_prep(hint[5:])
+        return [(n, hint) for p, n in syntax.preps(tok) if p == want]
+    return []
+
+
+def _collect(hints: Iterable[str], toks: list[Token], idx: MentionIndex, cues: EventCues, *,
+             passive: bool, rules: list[str], explicit: frozenset[str]) -> list[Participant]:
+    out: list[Participant] = []
+    for hint in hints:
+        for tok in toks:
+            for head, via in _hint_heads(hint, tok, cues, passive=passive, rules=rules):
+                for h in syntax.conjuncts(head):
+                    parts = np_participants(h, idx, cues, via)
+                    prep = syntax.prep_of(h)
+                    if via.startswith("prep:") and prep in cues.locative_preps and hint not in explicit:
+                        # a capital or country in a locative phrase is a place, not a participant
+                        parts = [p for p in parts if p.mention is None or p.mention.kind not in _STATE_KINDS]
+                    out.extend(parts)
+        if out and hint == "nsubj":
+            break
+    return out
+
+
+def _dedupe(parts: list[Participant]) -> list[Participant]:
+    seen: dict[Any, Participant] = {}
+    for p in parts:
+        k = (p.actor.code or p.actor.country, p.actor.sector, p.actor.name)
+        if k not in seen:
+            seen[k] = p
+    return list(seen.values())
+
+
+def repair_coordination(parts: list[Participant], idx: MentionIndex, doc, pred: Token) -> list[Participant]:
+    """Add mentions adjacent through et/and/"," that the parser left out."""
+    if not parts:
+        return parts
+    out = list(parts)
+    conj_words = {"et", "and", ",", "ainsi", "&"}
+
+    def blocked(m: ActorMention) -> bool:
+        h = mention_head(m, doc)
+        return ((h.dep_ in syntax.SUBJ or h.dep_ in syntax.SUBJ_PASS or h.dep_ in syntax.OBJ)
+                and h.head != pred) or syntax.prep_of(h) not in (None, "de", "of")
+
+    for p in parts:
+        m = p.mention
+        if m is None:
+            continue
+        # leftwards: "Washington et Séoul", "A, B et C"
+        cur = m
+        while cur.token_start - 2 >= 0:
+            link = doc[cur.token_start - 1]
+            if link.lower_ not in conj_words:
+                break
+            left = idx.ending_at(cur.token_start - 2)
+            if left is None or any(q.mention is left for q in out) or blocked(left) or not usable(left.actor):
+                break
+            out.append(_participant(left, "coordination-repair"))
+            cur = left
+        # rightwards: "Séoul et Tokyo", unless the next mention is another clause's argument
+        cur = m
+        while cur.token_end + 1 < len(doc):
+            link = doc[cur.token_end]
+            if link.lower_ not in conj_words:
+                break
+            right = idx.starting_at(cur.token_end + 1)
+            if right is None or any(q.mention is right for q in out) or blocked(right) or not usable(right.actor):
+                break
+            out.append(_participant(right, "coordination-repair"))
+            cur = right
+    return out
+
+
+# ----------------------------------------------------------------------------- main entry
+
+
+def attach(match: Any, head_tok: Token, idx: MentionIndex, lang: str, *,
+           previous: Callable[[], list[Participant]] | None = None,
+           previous_event_actors: Callable[[], list[Participant]] | None = None) -> Attachment:
+    """Actors, recipients and reported speech sources of one trigger match.
+
+    ``match`` is a ``TriggerMatch`` (doc-level token indices), ``head_tok`` the
+    spaCy token at ``match.head``.
+
+    ``previous`` returns the participants of the last event coded before this
+    trigger (for "the two leaders"); ``previous_event_actors`` the actors of
+    the last material event (for "condemned the act").
+    """
+    cues = load_event_cues(lang)
+    entry = match.entry
+    args = entry.args
+    span_doc = head_tok.doc
+    res = Attachment()
+    toks = [span_doc[i] for i in range(match.token_start, match.token_end)]
+    toks.sort(key=lambda t: t is not head_tok)  # head first
+    is_noun = head_tok.pos_ in ("NOUN", "PROPN") or (entry.pos == "NOUN" and head_tok.pos_ not in ("VERB", "AUX"))
+    passive = (not is_noun) and syntax.is_passive(head_tok)
+    explicit = frozenset(args.actor) | frozenset(args.recipient)
+    rules: list[str] = []
+
+    if is_noun:
+        actor_hints = args.actor or cues.noun_actor
+        rec_hints = args.recipient or cues.noun_recipient
+    else:
+        actor_hints = args.actor or cues.verb_actor
+        rec_hints = args.recipient or cues.verb_recipient
+
+    if is_noun:
+        actors = _collect([h for h in actor_hints if h not in ("nsubj", "obj")], toks, idx, cues,
+                          passive=False, rules=rules, explicit=explicit)
+        if actors:
+            rules.append("nominal")
+        recips = _collect([h for h in rec_hints if h not in ("nsubj", "obj")], toks, idx, cues,
+                          passive=False, rules=rules, explicit=explicit)
+        # participants must not double as both roles through the same genitive
+        recips = [r for r in recips if all(r.mention is not a.mention for a in actors)]
+        verb, rel = syntax.governing_noun_verb(head_tok)
+        if verb is not None and rel != "subj" and (verb.lemma_.lower() in cues.support_verbs
+                                                   or verb.i in range(match.token_start, match.token_end)):
+            if not actors:
+                heads = syntax.agents(verb) if syntax.is_passive(verb) else find_subjects(verb, cues)[0]
+                for h in heads:
+                    for c in syntax.conjuncts(h):
+                        actors.extend(np_participants(c, idx, cues, "support-subject"))
+                if actors:
+                    rules.append("support-verb")
+            if not recips:
+                recips = _collect([h for h in rec_hints if h.startswith("prep:")] + ["iobj"], [verb], idx, cues,
+                                  passive=False, rules=rules, explicit=explicit)
+    else:
+        if args.swap:
+            actors = _collect([h for h in actor_hints if h != "nsubj"], toks, idx, cues,
+                              passive=passive, rules=rules, explicit=explicit)
+            recips = _collect(["nsubj"] + [h for h in rec_hints if h != "nsubj"], toks, idx, cues,
+                              passive=passive, rules=rules, explicit=explicit)
+            rules.append("swap")
+        else:
+            actors = _collect(actor_hints, toks, idx, cues, passive=passive, rules=rules, explicit=explicit)
+            if passive and actors:
+                rules.append("passive-agent")
+            elif actors and "subject" not in rules and not any(r.startswith(("xcomp", "conj", "relcl", "advcl"))
+                                                               for r in rules):
+                rules.append("subject")
+            recips = _collect(rec_hints, toks, idx, cues, passive=passive, rules=rules, explicit=explicit)
+        if not actors and head_tok.dep_ == "acl" and passive:
+            rules.append("participle")
+        if head_tok.dep_ == "acl" and "Part" in head_tok.morph.get("VerbForm") and not recips \
+                and head_tok.head.pos_ in ("NOUN", "PROPN"):
+            recips = np_participants(head_tok.head, idx, cues, "participle-patient")
+            if recips:
+                rules.append("participle")
+
+    # travel verbs and nouns: the country of the place visited is the recipient
+    if args.destination:
+        dest: list[Participant] = []
+        for tok in toks:
+            for p, n in syntax.preps(tok):
+                if p in cues.destination_preps:
+                    for c in syntax.conjuncts(n):
+                        for part in np_participants(c, idx, cues, "destination"):
+                            dest.append(_as_country(part))
+        if not dest and not is_noun:
+            for o in syntax.objects(head_tok):
+                for c in syntax.conjuncts(o):
+                    dest.extend(_as_country(p) for p in np_participants(c, idx, cues, "destination"))
+        if dest:
+            rules.append("destination")
+            recips = [r for r in recips if r.via not in ("obj",)] + dest
+
+    actors = repair_coordination(actors, idx, span_doc, head_tok)
+    recips = repair_coordination(recips, idx, span_doc, head_tok)
+    if any(p.via == "coordination-repair" for p in actors + recips):
+        rules.append("coordination-repair")
+
+    # "the two leaders signed": the participants of the previous event
+    if not actors and previous is not None:
+        subj_heads = find_subjects(head_tok, cues)[0] if not is_noun else []
+        if is_noun:
+            verb, rel = syntax.governing_noun_verb(head_tok)
+            if verb is not None and rel != "subj":
+                subj_heads = find_subjects(verb, cues)[0]
+        for h in subj_heads:
+            if idx.covering(h) is None and any(c.lower_ in cues.pair_words for c in h.subtree):
+                prev = previous()
+                if len(prev) >= 2:
+                    actors = [Participant(p.actor, p.mention, "pair-anaphora") for p in prev]
+                    rules.append("pair-anaphora")
+                break
+
+    # "Séoul a condamné un acte de provocation": the author of the act condemned
+    if not recips and entry.quad_class in (1, 3) and previous_event_actors is not None and not is_noun:
+        objs = syntax.objects(head_tok) if not passive else []
+        if objs and all(idx.covering(o) is None for o in objs) and not any(
+                m for o in objs for t in o.subtree for m in idx.at(t.i)):
+            prev = [p for p in previous_event_actors() if p.key() not in {a.key() for a in actors}]
+            if prev:
+                recips = [Participant(p.actor, p.mention, "object-event-anaphora") for p in prev]
+                rules.append("object-event-anaphora")
+
+    actors = _dedupe(actors)
+    recips = _dedupe(recips)
+    if args.symmetric:
+        actors = _dedupe(actors + recips)
+        recips = []
+        rules.append("symmetric")
+    else:
+        # the same participant on both sides is the parser picking the same phrase twice
+        akeys = {a.key() for a in actors}
+        recips = [r for r in recips if r.key() not in akeys]
+    res.actors, res.recipients = actors, recips
+    pred = head_tok if not is_noun else (syntax.governing_noun_verb(head_tok)[0] or head_tok)
+    res.reported_by = [p for p in reporters(pred, idx, cues)
+                       if p.key() not in {a.key() for a in actors + recips}]
+    if res.reported_by:
+        rules.append("reported-speech")
+    res.rules = rules
+    return res
+
+
+def _as_country(part: Participant) -> Participant:
+    """A visited place stands for its country (no sector): "visited Pyongyang" -> PRK."""
+    a = part.actor
+    if a.country and (a.code != a.country or a.sector):
+        a = replace(a, sector=None, code=a.country, office=None, qid=None)
+    return Participant(a, part.mention, "destination")

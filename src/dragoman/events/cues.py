@@ -1,0 +1,164 @@
+"""Loading of the word lists that attachment and status detection use.
+
+The lists live in ``src/dragoman/data/<lang>/event_cues.yaml`` and
+``status_cues.yaml``; each is validated at load time so a typo is reported
+with the file and key rather than silently ignored.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+from functools import lru_cache
+from pathlib import Path
+from typing import Any
+
+import yaml
+
+from dragoman.errors import DataFileError
+
+DATA_DIR = Path(__file__).resolve().parents[1] / "data"
+
+_EVENT_LIST_KEYS = (
+    "speech_verbs", "source_preps", "support_verbs", "object_control", "subject_control",
+    "locative_preps", "genitive_preps", "agent_preps", "noun_actor", "noun_recipient",
+    "verb_actor", "verb_recipient", "pair_words", "furniture", "destination_preps",
+)
+_STATUS_LIST_KEYS = (
+    "future_aux", "backshift_aux", "hypothetical_aux", "hedges", "planned_governors",
+    "hypothetical_governors", "negating_governors", "negation_words", "condition_marks",
+)
+_STATUS_OPTIONAL_LISTS = ("planned_conditional", "future_endings", "conditional_endings", "planned_adjectives",
+                          "present_only_governors")
+
+
+def _read(path: Path) -> dict[str, Any]:
+    if not path.is_file():
+        raise DataFileError("data file is missing", where=str(path))
+    try:
+        data = yaml.safe_load(path.read_text(encoding="utf-8"))
+    except yaml.YAMLError as err:
+        mark = getattr(err, "problem_mark", None)
+        where = f"{path}:{mark.line + 1}" if mark is not None else str(path)
+        raise DataFileError(f"invalid YAML: {getattr(err, 'problem', err)}", where=where) from err
+    if not isinstance(data, dict):
+        raise DataFileError("expected a mapping of lists at the top level", where=str(path))
+    return data
+
+
+def _str_list(data: dict[str, Any], key: str, path: Path, *, required: bool = True) -> tuple[str, ...]:
+    value = data.get(key)
+    if value is None:
+        if required:
+            raise DataFileError(f"missing key {key!r}", where=str(path))
+        return ()
+    if not isinstance(value, list) or not all(isinstance(v, str) and v.strip() for v in value):
+        raise DataFileError(f"key {key!r} must be a list of non-empty strings", where=str(path))
+    return tuple(v.strip().lower() if key != "furniture" else v for v in value)
+
+
+@dataclass(frozen=True)
+class EventCues:
+    lang: str
+    speech_verbs: frozenset[str]
+    source_preps: tuple[str, ...]
+    support_verbs: frozenset[str]
+    object_control: frozenset[str]
+    subject_control: frozenset[str]
+    locative_preps: frozenset[str]
+    genitive_preps: frozenset[str]
+    agent_preps: frozenset[str]
+    noun_actor: tuple[str, ...]
+    noun_recipient: tuple[str, ...]
+    verb_actor: tuple[str, ...]
+    verb_recipient: tuple[str, ...]
+    pair_words: frozenset[str]
+    furniture: tuple[re.Pattern[str], ...] = field(default=())
+    destination_preps: frozenset[str] = frozenset()
+
+    def is_furniture(self, text: str) -> bool:
+        return any(p.search(text) for p in self.furniture)
+
+
+@dataclass(frozen=True)
+class StatusCues:
+    lang: str
+    future_aux: frozenset[str]
+    backshift_aux: frozenset[str]
+    hypothetical_aux: frozenset[str]
+    hedges: frozenset[str]
+    planned_governors: frozenset[str]
+    hypothetical_governors: frozenset[str]
+    negating_governors: frozenset[str]
+    negation_words: frozenset[str]
+    condition_marks: tuple[str, ...]
+    planned_conditional: frozenset[str]
+    future_endings: tuple[str, ...]
+    conditional_endings: tuple[str, ...]
+    irregular_stems: dict[str, str]
+    planned_adjectives: frozenset[str] = frozenset()
+    present_only_governors: frozenset[str] = frozenset()
+
+
+@lru_cache(maxsize=8)
+def load_event_cues(lang: str) -> EventCues:
+    path = DATA_DIR / lang / "event_cues.yaml"
+    data = _read(path)
+    lists = {k: _str_list(data, k, path) for k in _EVENT_LIST_KEYS}
+    patterns = []
+    for i, pat in enumerate(lists.pop("furniture")):
+        try:
+            patterns.append(re.compile(pat, re.IGNORECASE))
+        except re.error as err:
+            raise DataFileError(f"furniture pattern {i + 1} is not a valid regex: {err}", where=str(path)) from err
+    for key in ("noun_actor", "noun_recipient", "verb_actor", "verb_recipient"):
+        for hint in lists[key]:
+            if hint not in ("nsubj", "obj", "iobj", "poss", "amod", "compound") and not hint.startswith("prep:"):
+                raise DataFileError(f"unknown argument hint {hint!r} in {key!r}", where=str(path))
+    return EventCues(
+        lang=lang,
+        speech_verbs=frozenset(lists["speech_verbs"]),
+        source_preps=lists["source_preps"],
+        support_verbs=frozenset(lists["support_verbs"]),
+        object_control=frozenset(lists["object_control"]),
+        subject_control=frozenset(lists["subject_control"]),
+        locative_preps=frozenset(lists["locative_preps"]),
+        genitive_preps=frozenset(lists["genitive_preps"]),
+        agent_preps=frozenset(lists["agent_preps"]),
+        noun_actor=lists["noun_actor"],
+        noun_recipient=lists["noun_recipient"],
+        verb_actor=lists["verb_actor"],
+        verb_recipient=lists["verb_recipient"],
+        pair_words=frozenset(lists["pair_words"]),
+        furniture=tuple(patterns),
+        destination_preps=frozenset(lists["destination_preps"]),
+    )
+
+
+@lru_cache(maxsize=8)
+def load_status_cues(lang: str) -> StatusCues:
+    path = DATA_DIR / lang / "status_cues.yaml"
+    data = _read(path)
+    lists = {k: _str_list(data, k, path) for k in _STATUS_LIST_KEYS}
+    opt = {k: _str_list(data, k, path, required=False) for k in _STATUS_OPTIONAL_LISTS}
+    stems = data.get("irregular_stems") or {}
+    if not isinstance(stems, dict) or not all(isinstance(k, str) and isinstance(v, str) for k, v in stems.items()):
+        raise DataFileError("key 'irregular_stems' must map stems to infinitives", where=str(path))
+    return StatusCues(
+        lang=lang,
+        future_aux=frozenset(lists["future_aux"]),
+        backshift_aux=frozenset(lists["backshift_aux"]),
+        hypothetical_aux=frozenset(lists["hypothetical_aux"]),
+        hedges=frozenset(lists["hedges"]),
+        planned_governors=frozenset(lists["planned_governors"]),
+        hypothetical_governors=frozenset(lists["hypothetical_governors"]),
+        negating_governors=frozenset(lists["negating_governors"]),
+        negation_words=frozenset(lists["negation_words"]),
+        condition_marks=lists["condition_marks"],
+        planned_conditional=frozenset(opt["planned_conditional"]),
+        future_endings=opt["future_endings"],
+        conditional_endings=opt["conditional_endings"],
+        irregular_stems={k.lower(): v.lower() for k, v in stems.items()},
+        planned_adjectives=frozenset(opt["planned_adjectives"]),
+        present_only_governors=frozenset(opt["present_only_governors"]),
+    )

@@ -1,0 +1,140 @@
+"""Event status: occurred, planned, hypothetical or negated.
+
+Morphology first (``Mood=Cnd``, ``Tense=Fut``, ``Polarity=Neg``), then the
+lexical cues of ``data/<lang>/status_cues.yaml`` (auxiliaries, governing verbs
+such as "plans to" / "prévoit de", conditional clauses, negation words).
+Priority when several cues apply: negated > hypothetical > planned > occurred.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from dragoman.events import syntax
+from dragoman.events.cues import StatusCues, load_status_cues
+
+_RANK = {"occurred": 0, "planned": 1, "hypothetical": 2, "negated": 3}
+
+
+@dataclass
+class StatusResult:
+    status: str = "occurred"
+    cue: str | None = None  # the word(s) that decided it, for explain
+
+    def add(self, status: str, cue: str) -> None:
+        if _RANK[status] > _RANK[self.status]:
+            self.status, self.cue = status, cue
+
+
+def _french_tense(tok, cues: StatusCues) -> str | None:
+    """Futur simple / conditionnel from the word form when the tagger says Pres."""
+    if not cues.future_endings or tok.pos_ not in ("VERB", "AUX"):
+        return None
+    text, lemma = tok.lower_, tok.lemma_.lower()
+    for kind, endings in (("cnd", cues.conditional_endings), ("fut", cues.future_endings)):
+        for e in sorted(endings, key=len, reverse=True):
+            if text.endswith(e) and len(text) > len(e):
+                stem = text[: -len(e) + 1]  # the "r" belongs to the stem: tire|r|a
+                if stem in (lemma, lemma[:-1]) or cues.irregular_stems.get(stem) == lemma:
+                    return kind
+    return None
+
+
+def _own_cues(p, cues: StatusCues, res: StatusResult, *, past_speech: bool) -> None:
+    """Cues carried by the predicate itself and its auxiliaries."""
+    neg = syntax.negations(p, cues.negation_words)
+    if neg:
+        res.add("negated", " ".join(t.text for t in neg))
+    hedge = [c for c in p.children if c.dep_ == "advmod" and c.lower_ in cues.hedges]
+    auxes = [c for c in p.children if c.dep_ in syntax.AUX]
+    for a in auxes:
+        lem = a.lemma_.lower() if a.lemma_ else a.lower_
+        low = a.lower_
+        if low in cues.future_aux or lem in cues.future_aux:
+            res.add("planned", a.text)
+        elif low in cues.backshift_aux and past_speech and not hedge:
+            res.add("planned", a.text)
+        elif low in cues.hypothetical_aux or lem in cues.hypothetical_aux:
+            res.add("hypothetical", a.text)
+    for t in [p, *auxes]:
+        mood = t.morph.get("Mood")
+        tense = t.morph.get("Tense")
+        fr = _french_tense(t, cues) if not mood or "Ind" in mood else None
+        if "Cnd" in mood or fr == "cnd":
+            if p.lemma_.lower() in cues.planned_conditional:
+                res.add("planned", t.text)
+            else:
+                res.add("hypothetical", t.text)
+        elif "Fut" in tense or fr == "fut":
+            res.add("planned", t.text)
+    if hedge:
+        res.add("hypothetical", hedge[0].text)
+    for c in p.children:
+        if c.dep_ == "mark" and _is_condition(c, cues):
+            res.add("hypothetical", c.text)
+        if c.dep_ == "advcl" and any(m.dep_ == "mark" and _is_condition(m, cues) for m in c.children):
+            res.add("hypothetical", next(m.text for m in c.children if m.dep_ == "mark"))
+
+
+def _is_condition(mark, cues: StatusCues) -> bool:
+    if mark.lower_ in cues.condition_marks:
+        return True
+    nxt = mark.doc[mark.i: mark.i + 3].text.lower()
+    return any(nxt.startswith(m) for m in cues.condition_marks if " " in m)
+
+
+def _is_past(tok) -> bool:
+    if "Past" in tok.morph.get("Tense") or "Imp" in tok.morph.get("Tense"):
+        return True
+    return any(c.dep_ in syntax.AUX and "Past" in c.morph.get("Tense") for c in tok.children)
+
+
+def detect_status(trigger, lang: str) -> StatusResult:
+    """Status of the event whose trigger head is the spaCy token ``trigger``."""
+    cues = load_status_cues(lang)
+    res = StatusResult()
+    sent = trigger.sent
+    if sent.text.rstrip().endswith("?"):
+        res.add("hypothetical", "?")
+    p = trigger
+    if trigger.pos_ not in ("VERB", "AUX"):
+        # Nominal event: its own modifiers, then the verb it is an argument of.
+        for c in trigger.children:
+            if c.dep_ in ("det", "neg", "advmod") and c.lower_ in cues.negation_words:
+                res.add("negated", c.text)
+            if c.dep_ in ("amod", "acl", "compound") and c.lower_ in cues.planned_adjectives:
+                res.add("planned", c.text)
+        verb, rel = syntax.governing_noun_verb(trigger)
+        if verb is None:
+            return res
+        p = verb
+    _climb(p, cues, res, depth=0)
+    return res
+
+
+def _climb(p, cues: StatusCues, res: StatusResult, depth: int) -> None:
+    """Cues of ``p``, then of the verbs governing it through xcomp/ccomp/conj."""
+    head = p.head
+    past_speech = p.dep_ == "ccomp" and _is_past(head)
+    _own_cues(p, cues, res, past_speech=past_speech)
+    if depth > 4 or head is p:
+        return
+    g_lemma = head.lemma_.lower()
+    if p.dep_ == "conj" and not syntax.subjects(p):
+        # "will visit Paris and meet Macron": the second verb shares the auxiliaries.
+        _climb(head, cues, res, depth + 1)
+        return
+    if p.dep_ in ("xcomp", "ccomp", "advmod") or (p.dep_ == "acl" and head.pos_ in ("ADJ", "VERB")):
+        if g_lemma in cues.negating_governors:
+            res.add("negated", head.text)
+        elif g_lemma in cues.hypothetical_governors:
+            res.add("hypothetical", head.text)
+        elif g_lemma in cues.planned_governors:
+            if g_lemma not in cues.present_only_governors or not _is_past(head):
+                res.add("planned", head.text)
+        if p.dep_ == "xcomp" or g_lemma in cues.negating_governors:
+            # "will not try to meet", "could agree to meet": the governor's own cues carry over
+            sub = StatusResult()
+            _climb(head, cues, sub, depth + 1)
+            if sub.status != "occurred":
+                res.add(sub.status, sub.cue or head.text)

