@@ -1,0 +1,424 @@
+"""Read access to the store for the web app: one read-only DuckDB connection,
+a cursor per query, parameterised SQL only, and a small cache for counts/facets.
+
+Writes (ingest from the coder page or ``POST /api/documents``) close the
+read-only connection, let the store write through a short read-write
+connection, then reopen read-only (DuckDB will not mix both modes on one file
+in one process).
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import threading
+from collections import OrderedDict
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from datetime import date, datetime
+from pathlib import Path
+from typing import Any
+
+import duckdb
+
+from dragoman.errors import StoreError
+from dragoman.web.errors import NotFound, Unavailable
+from dragoman.web.filters import SORTS, EventFilter, Page, encode_cursor
+
+JSON_COLUMNS = ("actor", "recipient", "location", "evidence", "reported_by", "meta", "options")
+LIST_COLUMNS = (
+    "event_id", "type", "mode", "contexts", "cameo", "quad_class", "goldstein", "actor", "recipient",
+    "actor_codes", "recipient_codes", "actor_countries", "recipient_countries", "date", "date_precision",
+    "location_name", "location_country", "lat", "lon", "status", "confidence", "num_mentions",
+    "num_sources", "num_articles", "best_mention_id", "source_urls",
+)
+EXPORT_COLUMNS = (
+    "event_id", "date", "date_precision", "type", "mode", "contexts", "quad_class", "cameo", "goldstein",
+    "actor_codes", "actor_countries", "actor_names", "recipient_codes", "recipient_countries",
+    "recipient_names", "location_name", "location_country", "lat", "lon", "geonameid", "status",
+    "confidence", "num_mentions", "num_sources", "num_articles", "first_seen", "last_seen", "source_urls",
+)
+PERIODS = ("day", "week", "month", "quarter", "year")
+
+
+def jsonable(value: Any) -> Any:
+    if isinstance(value, datetime):
+        return value.isoformat()
+    if isinstance(value, date):
+        return value.isoformat()
+    return value
+
+
+def decode_row(row: dict[str, Any]) -> dict[str, Any]:
+    """JSON columns come back from DuckDB as strings: parse them; dates to ISO strings."""
+    out = {}
+    for key, value in row.items():
+        if key in JSON_COLUMNS and isinstance(value, str):
+            try:
+                value = json.loads(value)
+            except ValueError:
+                pass
+        out[key] = jsonable(value)
+    return out
+
+
+def _connect_read_only(path: Path) -> duckdb.DuckDBPyConnection:
+    try:
+        from dragoman.store.db import connect  # the store's opener: version check, lock messages
+    except ImportError:  # pragma: no cover - the store package is part of dragoman
+        connect = None
+    try:
+        if connect is not None:
+            return connect(path, read_only=True)
+        return duckdb.connect(str(path), read_only=True)
+    except StoreError as err:
+        raise Unavailable(str(err), code="E430") from err
+    except duckdb.Error as err:
+        raise Unavailable(f"cannot open database {path}: {err}", code="E430") from err
+
+
+class Database:
+    """The web app's handle on one store file."""
+
+    def __init__(self, path: str | os.PathLike[str], *, cache_size: int = 256):
+        self.path = Path(path)
+        self._con: duckdb.DuckDBPyConnection | None = None
+        self._cond = threading.Condition()
+        self._readers = 0
+        self._writing = False
+        self._cache: OrderedDict[tuple, Any] = OrderedDict()
+        self._cache_size = cache_size
+        self._stamp: tuple | None = None
+        self._columns: dict[str, set[str]] = {}
+
+    # -- connection handling -------------------------------------------------
+    def _file_stamp(self) -> tuple:
+        try:
+            st = self.path.stat()
+        except OSError:
+            return (None,)
+        wal = self.path.with_name(self.path.name + ".wal")
+        wal_m = wal.stat().st_mtime_ns if wal.exists() else 0
+        return (st.st_mtime_ns, st.st_size, wal_m)
+
+    @contextmanager
+    def cursor(self) -> Iterator[duckdb.DuckDBPyConnection]:
+        with self._cond:
+            while self._writing:
+                self._cond.wait()
+            if self._con is None:
+                self._con = _connect_read_only(self.path)
+                self._cache.clear()
+                self._columns.clear()
+                self._stamp = self._file_stamp()
+            self._readers += 1
+            cur = self._con.cursor()
+        try:
+            yield cur
+        finally:
+            cur.close()
+            with self._cond:
+                self._readers -= 1
+                self._cond.notify_all()
+
+    @contextmanager
+    def writing(self) -> Iterator[None]:
+        """Exclusive section: the read-only connection is closed while the store writes."""
+        with self._cond:
+            while self._writing:
+                self._cond.wait()
+            self._writing = True
+            while self._readers:
+                self._cond.wait()
+            if self._con is not None:
+                self._con.close()
+                self._con = None
+        try:
+            yield
+        finally:
+            with self._cond:
+                self._writing = False
+                self._cache.clear()
+                self._cond.notify_all()
+
+    def close(self) -> None:
+        with self._cond:
+            if self._con is not None:
+                self._con.close()
+                self._con = None
+
+    def rows(self, sql: str, params: list[Any] | None = None) -> list[dict[str, Any]]:
+        with self.cursor() as cur:
+            try:
+                res = cur.execute(sql, params or [])
+                cols = [d[0] for d in res.description]
+                return [dict(zip(cols, row, strict=True)) for row in res.fetchall()]
+            except duckdb.CatalogException as err:
+                raise Unavailable(f"database {self.path} lacks a table or column the web app needs: {err}",
+                                  code="E431") from err
+
+    def scalar(self, sql: str, params: list[Any] | None = None) -> Any:
+        rows = self.rows(sql, params)
+        return next(iter(rows[0].values())) if rows else None
+
+    def cached(self, key: tuple, compute: Callable[[], Any]) -> Any:
+        """Memoise per database state: the key includes the file stamp, so outside writes invalidate."""
+        full = (self._file_stamp(), *key)
+        with self._cond:
+            if full in self._cache:
+                self._cache.move_to_end(full)
+                return self._cache[full]
+        value = compute()
+        with self._cond:
+            self._cache[full] = value
+            while len(self._cache) > self._cache_size:
+                self._cache.popitem(last=False)
+        return value
+
+    def has_column(self, table: str, column: str) -> bool:
+        if table not in self._columns:
+            cols = self.rows("SELECT column_name FROM information_schema.columns WHERE table_name = ?", [table])
+            self._columns[table] = {r["column_name"] for r in cols}
+        return column in self._columns[table]
+
+    # -- events --------------------------------------------------------------
+    def count_events(self, flt: EventFilter) -> int:
+        where, params = flt.where()
+        return self.cached(("count", flt.key()),
+                           lambda: int(self.scalar(f"SELECT count(*) FROM events WHERE {where}", params)))
+
+    def list_events(self, flt: EventFilter, page: Page, *, use_offset: bool = False
+                    ) -> tuple[list[dict[str, Any]], str | None]:
+        """One page of events; returns (rows, next_cursor)."""
+        expr, _kind = SORTS[page.sort]
+        desc = page.order == "desc"
+        where, params = flt.where()
+        conds = [where]
+        if page.cursor is not None and not use_offset:
+            op = "<" if desc else ">"
+            conds.append(f"({expr} {op} ? OR ({expr} = ? AND event_id {op} ?))")
+            params = [*params, page.cursor[0], page.cursor[0], page.cursor[1]]
+        direction = "DESC" if desc else "ASC"
+        offset = (page.page - 1) * page.limit if use_offset else 0
+        sql = (f"SELECT {', '.join(LIST_COLUMNS)}, {expr} AS _sortkey FROM events WHERE {' AND '.join(conds)} "
+               f"ORDER BY _sortkey {direction}, event_id {direction} LIMIT ? OFFSET ?")
+        rows = self.rows(sql, [*params, page.limit + 1, offset])
+        more = len(rows) > page.limit
+        rows = rows[: page.limit]
+        next_cursor = encode_cursor(page.sort, rows[-1]["_sortkey"], rows[-1]["event_id"]) if more else None
+        self._attach_sentences(rows)
+        out = []
+        for row in rows:
+            row.pop("_sortkey", None)
+            out.append(decode_row(row))
+        return out, next_cursor
+
+    def _attach_sentences(self, rows: list[dict[str, Any]]) -> None:
+        ids = [r["best_mention_id"] for r in rows if r.get("best_mention_id")]
+        if not ids:
+            return
+        found = self.rows(
+            f"SELECT mention_id, sentence FROM mentions WHERE mention_id IN ({', '.join('?' for _ in ids)})", ids)
+        by_id = {r["mention_id"]: r["sentence"] for r in found}
+        for r in rows:
+            r["sentence"] = by_id.get(r.get("best_mention_id"))
+
+    def facets(self, flt: EventFilter, top: int = 12) -> dict[str, list[tuple[Any, int]]]:
+        where, params = flt.where()
+
+        def compute() -> dict[str, list[tuple[Any, int]]]:
+            out: dict[str, list[tuple[Any, int]]] = {}
+            for name, col in (("type", "type"), ("quad", "quad_class"), ("status", "status")):
+                rows = self.rows(f"SELECT {col} AS k, count(*) AS n FROM events WHERE {where} "
+                                 f"GROUP BY 1 ORDER BY n DESC, k", params)
+                out[name] = [(r["k"], r["n"]) for r in rows if r["k"] is not None]
+            for name, col in (("actor_country", "actor_countries"), ("recipient_country", "recipient_countries")):
+                rows = self.rows(
+                    f"SELECT k, count(*) AS n FROM (SELECT unnest({col}) AS k FROM events WHERE {where}) "
+                    f"WHERE k IS NOT NULL GROUP BY 1 ORDER BY n DESC, k LIMIT ?", [*params, top])
+                out[name] = [(r["k"], r["n"]) for r in rows]
+            rows = self.rows(
+                f"SELECT lang AS k, count(DISTINCT event_id) AS n FROM mentions WHERE event_id IN "
+                f"(SELECT event_id FROM events WHERE {where}) AND lang IS NOT NULL GROUP BY 1 ORDER BY n DESC",
+                params)
+            out["lang"] = [(r["k"], r["n"]) for r in rows]
+            return out
+
+        return self.cached(("facets", flt.key(), top), compute)
+
+    def export_cursor(self, flt: EventFilter, page: Page) -> tuple[str, list[Any]]:
+        expr, _ = SORTS[page.sort]
+        where, params = flt.where()
+        direction = "DESC" if page.order == "desc" else "ASC"
+        sql = (f"SELECT {', '.join(EXPORT_COLUMNS)} FROM events WHERE {where} "
+               f"ORDER BY {expr} {direction}, event_id {direction}")
+        return sql, params
+
+    def iter_export(self, flt: EventFilter, page: Page, batch: int = 2000) -> Iterator[dict[str, Any]]:
+        sql, params = self.export_cursor(flt, page)
+        with self.cursor() as cur:
+            res = cur.execute(sql, params)
+            cols = [d[0] for d in res.description]
+            while True:
+                chunk = res.fetchmany(batch)
+                if not chunk:
+                    break
+                for row in chunk:
+                    yield dict(zip(cols, row, strict=True))
+
+    def export_arrow(self, flt: EventFilter, page: Page) -> Any:
+        sql, params = self.export_cursor(flt, page)
+        with self.cursor() as cur:
+            return cur.execute(sql, params).to_arrow_table()
+
+    def get_event(self, event_id: str) -> dict[str, Any]:
+        rows = self.rows("SELECT * FROM events WHERE event_id = ?", [event_id])
+        if not rows:
+            raise NotFound("event", event_id)
+        event = decode_row(rows[0])
+        mentions = self.rows(
+            "SELECT m.*, d.title AS doc_title, d.url AS doc_url, d.site AS doc_site, d.pub_date AS doc_pub_date "
+            "FROM mentions m LEFT JOIN documents d USING (doc_id) WHERE m.event_id = ? "
+            "ORDER BY d.pub_date NULLS LAST, m.mention_id", [event_id])
+        event["mentions"] = [decode_row(m) for m in mentions]
+        return event
+
+    def get_document(self, doc_id: str) -> dict[str, Any]:
+        rows = self.rows("SELECT * FROM documents WHERE doc_id = ?", [doc_id])
+        if not rows:
+            raise NotFound("document", doc_id)
+        doc = decode_row(rows[0])
+        order = "mention_index NULLS LAST, " if self.has_column("mentions", "mention_index") else ""
+        mentions = self.rows(f"SELECT * FROM mentions WHERE doc_id = ? ORDER BY {order}mention_id", [doc_id])
+        doc["mentions"] = [decode_row(m) for m in mentions]
+        return doc
+
+    # -- aggregates ------------------------------------------------------------
+    @staticmethod
+    def _actor_cond(value: str, side: str) -> str:
+        col = f"{side}_countries" if len(value) == 3 else f"{side}_codes"
+        return f"list_contains({col}, ?)"
+
+    def dyad_series(self, a: str, b: str, period: str, flt: EventFilter, both: bool = False
+                    ) -> dict[str, Any]:
+        where, params = flt.where()
+        pair = f"({self._actor_cond(a, 'actor')} AND {self._actor_cond(b, 'recipient')})"
+        pair_params: list[Any] = [a, b]
+        if both:
+            pair = f"({pair} OR ({self._actor_cond(b, 'actor')} AND {self._actor_cond(a, 'recipient')}))"
+            pair_params += [b, a]
+        cond = f"{where} AND {pair} AND date IS NOT NULL"
+        all_params = [*params, *pair_params]
+
+        def compute() -> dict[str, Any]:
+            series = self.rows(
+                f"SELECT date_trunc(?, date)::DATE AS bucket, quad_class, count(*) AS n, sum(goldstein) AS gsum "
+                f"FROM events WHERE {cond} GROUP BY 1, 2 ORDER BY 1, 2", [period, *all_params])
+            by_type = self.rows(
+                f"SELECT date_trunc(?, date)::DATE AS bucket, type, count(*) AS n FROM events WHERE {cond} "
+                f"GROUP BY 1, 2 ORDER BY 1, 2", [period, *all_params])
+            buckets: dict[str, dict[str, Any]] = {}
+            for r in series:
+                key = r["bucket"].isoformat()
+                slot = buckets.setdefault(key, {"period": key, "count": 0, "goldstein_sum": 0.0,
+                                                "quad": {1: 0, 2: 0, 3: 0, 4: 0}, "types": {}})
+                slot["count"] += r["n"]
+                slot["goldstein_sum"] += r["gsum"] or 0.0
+                if r["quad_class"] in slot["quad"]:
+                    slot["quad"][r["quad_class"]] += r["n"]
+            for r in by_type:
+                buckets[r["bucket"].isoformat()]["types"][r["type"]] = r["n"]
+            out = []
+            for slot in buckets.values():
+                slot["goldstein_mean"] = round(slot["goldstein_sum"] / slot["count"], 3) if slot["count"] else None
+                slot["goldstein_sum"] = round(slot["goldstein_sum"], 3)
+                slot["quad"] = {str(k): v for k, v in slot["quad"].items()}
+                out.append(slot)
+            return {"actor": a, "recipient": b, "period": period, "both_directions": both, "series": out}
+
+        return self.cached(("dyad", a, b, period, both, flt.key()), compute)
+
+    def top_dyads(self, flt: EventFilter, limit: int = 50) -> list[dict[str, Any]]:
+        where, params = flt.where()
+
+        def compute() -> list[dict[str, Any]]:
+            return self.rows(
+                "SELECT a AS actor, r AS recipient, count(*) AS events, round(avg(goldstein), 3) AS goldstein_mean "
+                f"FROM (SELECT unnest(actor_countries) AS a, recipient_countries, goldstein FROM events "
+                f"WHERE {where}) AS x, unnest(x.recipient_countries) AS u(r) "
+                "WHERE a IS NOT NULL AND r IS NOT NULL AND a <> r "
+                "GROUP BY 1, 2 ORDER BY events DESC, actor, recipient LIMIT ?", [*params, limit])
+
+        return self.cached(("topdyads", flt.key(), limit), compute)
+
+    def network(self, flt: EventFilter, limit: int = 60, level: str = "country") -> list[dict[str, Any]]:
+        where, params = flt.where()
+        acol, rcol = ("actor_countries", "recipient_countries") if level == "country" else \
+            ("actor_codes", "recipient_codes")
+
+        def compute() -> list[dict[str, Any]]:
+            return self.rows(
+                "SELECT a AS source, r AS target, count(*) AS weight, round(avg(goldstein), 2) AS goldstein "
+                f"FROM (SELECT unnest({acol}) AS a, {rcol} AS rc, goldstein FROM events WHERE {where}) AS x, "
+                "unnest(x.rc) AS u(r) WHERE a IS NOT NULL AND r IS NOT NULL AND a <> r "
+                "GROUP BY 1, 2 ORDER BY weight DESC, source, target LIMIT ?", [*params, limit])
+
+        return self.cached(("network", flt.key(), limit, level), compute)
+
+    def map_points(self, flt: EventFilter, limit: int = 2000) -> list[dict[str, Any]]:
+        where, params = flt.where()
+
+        def compute() -> list[dict[str, Any]]:
+            return self.rows(
+                "SELECT round(lat, 1) AS lat, round(lon, 1) AS lon, any_value(location_name) AS name, "
+                "any_value(location_country) AS country, count(*) AS events, round(avg(goldstein), 2) AS goldstein "
+                f"FROM events WHERE {where} AND lat IS NOT NULL AND lon IS NOT NULL "
+                "GROUP BY 1, 2 ORDER BY events DESC LIMIT ?", [*params, limit])
+
+        return self.cached(("map", flt.key(), limit), compute)
+
+    def country_counts(self, flt: EventFilter) -> dict[str, int]:
+        where, params = flt.where()
+
+        def compute() -> dict[str, int]:
+            rows = self.rows(f"SELECT location_country AS k, count(*) AS n FROM events WHERE {where} "
+                             "AND location_country IS NOT NULL GROUP BY 1", params)
+            return {r["k"]: r["n"] for r in rows}
+
+        return self.cached(("countries", flt.key()), compute)
+
+    def actors(self, q: str | None, country: str | None, limit: int, offset: int) -> list[dict[str, Any]]:
+        conds, params = ["TRUE"], []
+        if q:
+            from dragoman.web.filters import like_pattern
+            conds.append("(name ILIKE ? ESCAPE '\\' OR code ILIKE ? ESCAPE '\\')")
+            params += [like_pattern(q), like_pattern(q)]
+        if country:
+            conds.append("country = ?")
+            params.append(country)
+        return self.rows(f"SELECT * FROM actors WHERE {' AND '.join(conds)} "
+                         "ORDER BY num_mentions DESC NULLS LAST, actor_key LIMIT ? OFFSET ?",
+                         [*params, limit, offset])
+
+    def stats(self) -> dict[str, Any]:
+        def compute() -> dict[str, Any]:
+            out: dict[str, Any] = {}
+            for table in ("documents", "mentions", "events", "actors"):
+                out[table] = int(self.scalar(f"SELECT count(*) FROM {table}"))
+            row = self.rows("SELECT min(date) AS first, max(date) AS last FROM events")[0]
+            out["date_range"] = [jsonable(row["first"]), jsonable(row["last"])]
+            out["by_type"] = {r["type"]: r["n"] for r in self.rows(
+                "SELECT type, count(*) AS n FROM events GROUP BY 1 ORDER BY n DESC")}
+            out["by_quad_class"] = {str(r["q"]): r["n"] for r in self.rows(
+                "SELECT quad_class AS q, count(*) AS n FROM events GROUP BY 1 ORDER BY 1")}
+            out["by_language"] = {r["lang"]: r["n"] for r in self.rows(
+                "SELECT lang, count(*) AS n FROM documents WHERE lang IS NOT NULL GROUP BY 1 ORDER BY n DESC")}
+            out["documents_by_status"] = {r["status"]: r["n"] for r in self.rows(
+                "SELECT status, count(*) AS n FROM documents WHERE status IS NOT NULL GROUP BY 1")}
+            runs = self.rows("SELECT * FROM runs ORDER BY run_id DESC LIMIT 1")
+            out["last_run"] = decode_row(runs[0]) if runs else None
+            meta = self.rows("SELECT key, value FROM meta")
+            out["meta"] = {r["key"]: r["value"] for r in meta}
+            return out
+
+        return self.cached(("stats",), compute)
