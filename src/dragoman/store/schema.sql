@@ -126,7 +126,7 @@ CREATE TABLE IF NOT EXISTS actors (
 
 CREATE TABLE IF NOT EXISTS errors (
     run_id INTEGER,
-    at TIMESTAMP,
+    "at" TIMESTAMP,                 -- quoted: AT is a keyword in DuckDB 2
     source VARCHAR,                 -- file path / record named in the message
     doc_id VARCHAR,
     stage VARCHAR,
