@@ -39,12 +39,16 @@ from dragoman.schema import PLOVER_TYPES, Actor
 def type_groups() -> dict[str, str]:
     """PLOVER type -> its group name (the sorted '+'-joined group, or the type itself)."""
     path = resources.files("dragoman") / "data" / "common" / "cluster_types.yaml"
-    where = "data/common/cluster_types.yaml"
+    return load_type_groups(path.read_text(encoding="utf-8"), "data/common/cluster_types.yaml")
+
+
+def load_type_groups(text: str, where: str) -> dict[str, str]:
+    """Validate a cluster_types.yaml text; errors name the file and the group."""
     try:
-        data = yaml.safe_load(path.read_text(encoding="utf-8")) or {}
+        data = yaml.safe_load(text) or {}
     except yaml.YAMLError as err:
         raise DataFileError(f"invalid YAML: {err}", where=where) from err
-    groups = data.get("groups") or []
+    groups = data.get("groups") or [] if isinstance(data, dict) else None
     if not isinstance(groups, list):
         raise DataFileError("'groups' must be a list of lists of PLOVER types", where=where)
     mapping = {t: t for t in PLOVER_TYPES}

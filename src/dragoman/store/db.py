@@ -86,13 +86,14 @@ def translate_io_error(err: Exception, where: str) -> StoreError:
 
 
 def schema_version(con: duckdb.DuckDBPyConnection) -> int | None:
+    # fetchall, not fetchone: DuckDB 2 refuses con.sql() while a result is left unfinished.
     has_meta = con.execute(
         "SELECT count(*) FROM information_schema.tables WHERE table_name = 'meta' AND table_schema = 'main'"
-    ).fetchone()[0]
+    ).fetchall()[0][0]
     if not has_meta:
         return None
-    row = con.execute("SELECT value FROM meta WHERE key = 'schema_version'").fetchone()
-    return int(row[0]) if row else None
+    rows = con.execute("SELECT value FROM meta WHERE key = 'schema_version'").fetchall()
+    return int(rows[0][0]) if rows else None
 
 
 def check_version(con: duckdb.DuckDBPyConnection, where: str) -> None:

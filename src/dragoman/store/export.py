@@ -121,7 +121,11 @@ def arrow_table(con: duckdb.DuckDBPyConnection, level: str = "mentions", filters
     if limit is not None:
         sql = f"SELECT * FROM ({sql}) LIMIT ?"
         params = [*params, limit]
-    table = con.sql(sql, params=params).to_arrow_table()
+    cur = con.cursor()  # a fresh cursor: the connection may hold an unfinished result
+    try:
+        table = cur.sql(sql, params=params).to_arrow_table()
+    finally:
+        cur.close()
     return table.cast(pa.schema(fields))
 
 
