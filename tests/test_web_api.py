@@ -143,6 +143,11 @@ def make_db(path: Path) -> Path:
                    first_seen=datetime(2026, 11, 25), last_seen=datetime(2026, 11, 25),
                    best_mention_id=m["mention_id"], source_urls=[urls[x["doc_id"]] for x in ms])
         _insert(con, "events", row)
+    has_languages = con.execute("SELECT count(*) FROM information_schema.columns WHERE table_name = 'events' "
+                                "AND column_name = 'languages'").fetchone()[0]
+    if has_languages:  # store schema 2: languages of the reports, as the store's writer fills it
+        con.execute("UPDATE events SET languages = (SELECT list(DISTINCT m.lang ORDER BY m.lang) FROM mentions m "
+                    "WHERE m.event_id = events.event_id)")
     for name, (country, code, full) in ACTORS.items():
         _insert(con, "actors", {"actor_key": f"{code}|{full}", "name": full, "country": country, "sector": "GOV",
                                 "code": code, "num_mentions": len(name)})

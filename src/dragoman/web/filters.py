@@ -52,8 +52,12 @@ class EventFilter:
     def is_empty(self) -> bool:
         return all(not getattr(self, f.name) for f in fields(self))
 
-    def where(self, alias: str = "") -> tuple[str, list[Any]]:
-        """SQL condition over the events table (columns prefixed by ``alias``) and its parameters."""
+    def where(self, alias: str = "", languages_column: bool = False) -> tuple[str, list[Any]]:
+        """SQL condition over the events table (columns prefixed by ``alias``) and its parameters.
+
+        ``languages_column``: the store (schema 2+) keeps ``events.languages``; use it rather
+        than a semi-join on mentions.
+        """
         p = f"{alias}." if alias else ""
         conds: list[str] = []
         params: list[Any] = []
@@ -83,12 +87,15 @@ class EventFilter:
         if self.status:
             conds.append(f"{p}status IN ({', '.join('?' for _ in self.status)})")
             params += self.status
-        if self.lang:
+        if self.lang and languages_column:
+            conds.append(f"list_contains({p}languages, ?)")
+            params.append(self.lang)
+        elif self.lang:
             conds.append(f"{p}event_id IN (SELECT event_id FROM mentions WHERE lang = ?)")
             params.append(self.lang)
         if self.q:
-            conds.append(f"{p}event_id IN (SELECT event_id FROM mentions WHERE sentence ILIKE ? ESCAPE '\\')")
-            params.append(like_pattern(self.q))
+            conds.append(f"{p}event_id IN (SELECT event_id FROM mentions WHERE contains(lower(sentence), ?))")
+            params.append(self.q.lower())
         return (" AND ".join(conds) or "TRUE"), params
 
     def query_items(self) -> list[tuple[str, str]]:

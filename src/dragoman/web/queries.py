@@ -181,18 +181,16 @@ class Database:
             self._columns[table] = {r["column_name"] for r in cols}
         return column in self._columns[table]
 
-    # -- events --------------------------------------------------------------
-    def count_events(self, flt: EventFilter) -> int:
-        where, params = flt.where()
-        return self.cached(("count", flt.key()),
-                           lambda: int(self.scalar(f"SELECT count(*) FROM events WHERE {where}", params)))
+    def where(self, flt: EventFilter) -> tuple[str, list[Any]]:
+        return flt.where(languages_column=self.has_column("events", "languages"))
 
+    # -- events --------------------------------------------------------------
     def list_events(self, flt: EventFilter, page: Page, *, use_offset: bool = False
                     ) -> tuple[list[dict[str, Any]], str | None]:
         """One page of events; returns (rows, next_cursor)."""
         expr, _kind = SORTS[page.sort]
         desc = page.order == "desc"
-        where, params = flt.where()
+        where, params = self.where(flt)
         conds = [where]
         if page.cursor is not None and not use_offset:
             op = "<" if desc else ">"
@@ -224,31 +222,59 @@ class Database:
             r["sentence"] = by_id.get(r.get("best_mention_id"))
 
     def facets(self, flt: EventFilter, top: int = 12) -> dict[str, list[tuple[Any, int]]]:
-        where, params = flt.where()
+        """Counts per type, quad class, status, actor/recipient country and language, plus the total.
+
+        One query: when the filter needs a scan of the mentions (free text), the matching events
+        are materialised once and every facet reads them.
+        """
+        where, params = self.where(flt)
+        materialise = bool(flt.q) or (bool(flt.lang) and not self.has_column("events", "languages"))
+        if materialise:
+            prefix, src, cond, branch_params = (f"WITH f AS MATERIALIZED (SELECT * FROM events WHERE {where}) ",
+                                                "f", "TRUE", [])
+            head_params = params
+        else:
+            prefix, src, cond, branch_params, head_params = "", "events", where, params, []
+        if self.has_column("events", "languages"):
+            lang_branch = f"SELECT 'lang', k, count(*) FROM (SELECT unnest(languages) AS k FROM {src} WHERE {cond}) GROUP BY k"
+        else:
+            lang_branch = (f"SELECT 'lang', lang, count(DISTINCT event_id) FROM mentions WHERE event_id IN "
+                           f"(SELECT event_id FROM {src} WHERE {cond}) GROUP BY lang")
+        branches = [
+            f"SELECT 'type' AS facet, type AS k, count(*) AS n FROM {src} WHERE {cond} GROUP BY type",
+            f"SELECT 'quad', CAST(quad_class AS VARCHAR), count(*) FROM {src} WHERE {cond} GROUP BY quad_class",
+            f"SELECT 'status', status, count(*) FROM {src} WHERE {cond} GROUP BY status",
+            f"SELECT 'actor_country', k, count(*) FROM (SELECT unnest(actor_countries) AS k FROM {src} "
+            f"WHERE {cond}) GROUP BY k",
+            f"SELECT 'recipient_country', k, count(*) FROM (SELECT unnest(recipient_countries) AS k FROM {src} "
+            f"WHERE {cond}) GROUP BY k",
+            lang_branch,
+            f"SELECT 'total', NULL, count(*) FROM {src} WHERE {cond}",
+        ]
+        sql = prefix + " UNION ALL ".join(branches)
 
         def compute() -> dict[str, list[tuple[Any, int]]]:
-            out: dict[str, list[tuple[Any, int]]] = {}
-            for name, col in (("type", "type"), ("quad", "quad_class"), ("status", "status")):
-                rows = self.rows(f"SELECT {col} AS k, count(*) AS n FROM events WHERE {where} "
-                                 f"GROUP BY 1 ORDER BY n DESC, k", params)
-                out[name] = [(r["k"], r["n"]) for r in rows if r["k"] is not None]
-            for name, col in (("actor_country", "actor_countries"), ("recipient_country", "recipient_countries")):
-                rows = self.rows(
-                    f"SELECT k, count(*) AS n FROM (SELECT unnest({col}) AS k FROM events WHERE {where}) "
-                    f"WHERE k IS NOT NULL GROUP BY 1 ORDER BY n DESC, k LIMIT ?", [*params, top])
-                out[name] = [(r["k"], r["n"]) for r in rows]
-            rows = self.rows(
-                f"SELECT lang AS k, count(DISTINCT event_id) AS n FROM mentions WHERE event_id IN "
-                f"(SELECT event_id FROM events WHERE {where}) AND lang IS NOT NULL GROUP BY 1 ORDER BY n DESC",
-                params)
-            out["lang"] = [(r["k"], r["n"]) for r in rows]
+            rows = self.rows(sql, head_params + branch_params * len(branches))
+            out: dict[str, list[tuple[Any, int]]] = {k: [] for k in
+                                                      ("type", "quad", "status", "actor_country",
+                                                       "recipient_country", "lang", "total")}
+            for r in rows:
+                if r["k"] is not None or r["facet"] == "total":
+                    out[r["facet"]].append((int(r["k"]) if r["facet"] == "quad" else r["k"], int(r["n"])))
+            for key, values in out.items():
+                values.sort(key=lambda kv: (-kv[1], str(kv[0])))
+                if key in ("actor_country", "recipient_country"):
+                    del values[top:]
             return out
 
         return self.cached(("facets", flt.key(), top), compute)
 
+    def count_events(self, flt: EventFilter) -> int:
+        return self.facets(flt)["total"][0][1]
+
     def export_cursor(self, flt: EventFilter, page: Page) -> tuple[str, list[Any]]:
         expr, _ = SORTS[page.sort]
-        where, params = flt.where()
+        where, params = self.where(flt)
         direction = "DESC" if page.order == "desc" else "ASC"
         sql = (f"SELECT {', '.join(EXPORT_COLUMNS)} FROM events WHERE {where} "
                f"ORDER BY {expr} {direction}, event_id {direction}")
@@ -269,7 +295,7 @@ class Database:
     def export_arrow(self, flt: EventFilter, page: Page) -> Any:
         sql, params = self.export_cursor(flt, page)
         with self.cursor() as cur:
-            return cur.execute(sql, params).to_arrow_table()
+            return cur.sql(sql, params=params).to_arrow_table()
 
     def get_event(self, event_id: str) -> dict[str, Any]:
         rows = self.rows("SELECT * FROM events WHERE event_id = ?", [event_id])
@@ -301,7 +327,7 @@ class Database:
 
     def dyad_series(self, a: str, b: str, period: str, flt: EventFilter, both: bool = False
                     ) -> dict[str, Any]:
-        where, params = flt.where()
+        where, params = self.where(flt)
         pair = f"({self._actor_cond(a, 'actor')} AND {self._actor_cond(b, 'recipient')})"
         pair_params: list[Any] = [a, b]
         if both:
@@ -339,34 +365,34 @@ class Database:
         return self.cached(("dyad", a, b, period, both, flt.key()), compute)
 
     def top_dyads(self, flt: EventFilter, limit: int = 50) -> list[dict[str, Any]]:
-        where, params = flt.where()
+        where, params = self.where(flt)
 
         def compute() -> list[dict[str, Any]]:
             return self.rows(
                 "SELECT a AS actor, r AS recipient, count(*) AS events, round(avg(goldstein), 3) AS goldstein_mean "
-                f"FROM (SELECT unnest(actor_countries) AS a, recipient_countries, goldstein FROM events "
-                f"WHERE {where}) AS x, unnest(x.recipient_countries) AS u(r) "
+                "FROM (SELECT a, unnest(rc) AS r, goldstein FROM (SELECT unnest(actor_countries) AS a, "
+                f"recipient_countries AS rc, goldstein FROM events WHERE {where})) "
                 "WHERE a IS NOT NULL AND r IS NOT NULL AND a <> r "
                 "GROUP BY 1, 2 ORDER BY events DESC, actor, recipient LIMIT ?", [*params, limit])
 
         return self.cached(("topdyads", flt.key(), limit), compute)
 
     def network(self, flt: EventFilter, limit: int = 60, level: str = "country") -> list[dict[str, Any]]:
-        where, params = flt.where()
+        where, params = self.where(flt)
         acol, rcol = ("actor_countries", "recipient_countries") if level == "country" else \
             ("actor_codes", "recipient_codes")
 
         def compute() -> list[dict[str, Any]]:
             return self.rows(
                 "SELECT a AS source, r AS target, count(*) AS weight, round(avg(goldstein), 2) AS goldstein "
-                f"FROM (SELECT unnest({acol}) AS a, {rcol} AS rc, goldstein FROM events WHERE {where}) AS x, "
-                "unnest(x.rc) AS u(r) WHERE a IS NOT NULL AND r IS NOT NULL AND a <> r "
+                f"FROM (SELECT a, unnest(rc) AS r, goldstein FROM (SELECT unnest({acol}) AS a, {rcol} AS rc, "
+                f"goldstein FROM events WHERE {where})) WHERE a IS NOT NULL AND r IS NOT NULL AND a <> r "
                 "GROUP BY 1, 2 ORDER BY weight DESC, source, target LIMIT ?", [*params, limit])
 
         return self.cached(("network", flt.key(), limit, level), compute)
 
     def map_points(self, flt: EventFilter, limit: int = 2000) -> list[dict[str, Any]]:
-        where, params = flt.where()
+        where, params = self.where(flt)
 
         def compute() -> list[dict[str, Any]]:
             return self.rows(
@@ -378,7 +404,7 @@ class Database:
         return self.cached(("map", flt.key(), limit), compute)
 
     def country_counts(self, flt: EventFilter) -> dict[str, int]:
-        where, params = flt.where()
+        where, params = self.where(flt)
 
         def compute() -> dict[str, int]:
             rows = self.rows(f"SELECT location_country AS k, count(*) AS n FROM events WHERE {where} "
