@@ -1,0 +1,468 @@
+"""Actor resolution: dictionary matches in a sentence -> composed mentions -> ``Actor``.
+
+Per sentence the work is one walk of the language's token trie (``PhraseIndex``) plus a few
+dictionary lookups: no scan of the dictionary per mention.
+
+1. *match*: longest dictionary phrases, left to right (case rules per entry kind), then unknown
+   persons (spaCy PER/PERSON entities) and surnames met earlier in the document.
+2. *compose*: neighbouring items joined by function words ("de", "of", "'s"), a locative
+   ("police in Seoul") or an apposition comma make one mention: nationality + title + name,
+   country's + body, title + portfolio ("vice-ministre nord-coréen des Affaires étrangères").
+3. *actor*: country, sector, code, name, office from the parts; people resolved at the
+   document date; a title without a name resolves to its holder when the KB knows the role.
+4. *coreference* (conservative): surnames, definite titles and subject pronouns of countries.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass, field
+from typing import Any
+
+from dragoman.actors.kb import NONSTATE_CODES, ROLE_FAMILIES, TERMINAL, ActorKB, Entry
+from dragoman.actors.text import case_ok, fold, subtokens
+from dragoman.schema import Actor
+
+# Which entry wins when one phrase has several (e.g. "US": country and nationality).
+_PRIORITY = {"person": 0, "org": 1, "seat": 2, "country": 3, "capital": 4, "nationality": 5, "context": 6,
+             "role": 7, "place": 8, "surname": 9}
+_COUNTRYISH = frozenset(("country", "nationality", "capital", "seat", "context"))
+_PERSON_LABELS = frozenset(("PER", "PERSON"))
+_ORG_LABELS = frozenset(("ORG", "FAC"))
+_SUBJ = frozenset(("nsubj", "nsubj:pass", "nsubjpass"))
+
+
+@dataclass
+class Item:
+    start: int  # doc-level token indices
+    end: int
+    kind: str  # an entry kind, or "unknown" (spaCy person), "ref" (surname met before)
+    entry: Entry | None = None
+    name: str | None = None
+    ref: Actor | None = None  # for surname references
+
+
+@dataclass
+class DocState:
+    """What coreference remembers within one document."""
+
+    lang: str
+    day: dt.date
+    countries: set[str] = field(default_factory=set)
+    surnames: dict[str, tuple[Actor, str | None]] = field(default_factory=dict)
+    persons: list[tuple[Actor, str | None]] = field(default_factory=list)  # (actor, role key)
+    subject: tuple[Actor, str] | None = None  # last sentence's country subject and its gender
+
+
+@dataclass
+class Found:
+    """One composed mention of a sentence."""
+
+    actor: Actor
+    start: int  # tokens
+    end: int
+    kind: str
+
+
+def _item_country(it: Item) -> str | None:
+    if it.kind == "ref":
+        return it.ref.country if it.ref else None
+    if it.entry is not None and it.kind != "role":
+        return it.entry.country
+    return None
+
+
+def _chunk_country(chunk: list[Item]) -> str | None:
+    return next((c for c in map(_item_country, chunk) if c), None)
+
+
+class Resolver:
+    def __init__(self, kb: ActorKB, lang: str):
+        self.kb = kb
+        self.lang = lang if lang in kb.grammar else "en"
+        self.grammar = kb.grammar[self.lang]
+
+    # ------------------------------------------------------------------ matching
+    def match(self, tokens: Any, state: DocState) -> list[Item]:
+        """Longest dictionary matches over a span (or Doc) of spaCy tokens."""
+        root = self.kb.index(self.lang).root
+        subs: list[str] = []
+        owner: list[int] = []
+        for t in tokens:
+            for s in subtokens(t.text):
+                subs.append(s)
+                owner.append(t.i)
+        doc = tokens.doc if hasattr(tokens, "doc") else tokens
+        items: list[Item] = []
+        n = len(subs)
+        k = 0
+        while k < n:
+            node = root.get(subs[k])
+            cands = []
+            j = k
+            while node is not None:
+                term = node.get(TERMINAL)
+                if term and (j + 1 == n or owner[j + 1] != owner[j]):
+                    cands.append((j, term))
+                j += 1
+                if j >= n:
+                    break
+                node = node.get(subs[j])
+            chosen = None
+            mid = k > 0 and owner[k - 1] == owner[k]  # after an elision inside the token: "l'Otan"
+            for j, term in reversed(cands):
+                s_tok, e_tok = owner[k], owner[j] + 1
+                text = doc[s_tok:e_tok].text
+                if mid:
+                    text = text[max(text.find("'"), text.find("’")) + 1:]
+                ok = [e for e, flag in term if case_ok(flag, text) and self._entry_ok(e, doc, s_tok, e_tok, state)]
+                if ok:
+                    ok.sort(key=lambda e: _PRIORITY.get(e.kind, 10))
+                    chosen = Item(s_tok, e_tok, ok[0].kind, ok[0])
+                    break
+            if chosen is not None:
+                if chosen.kind == "surname":
+                    # the document's own "Pak" (met earlier) beats the dictionary's only "Pak"
+                    met = state.surnames.get(" ".join(subtokens(doc[chosen.start:chosen.end].text)))
+                    if met is not None:
+                        chosen = Item(chosen.start, chosen.end, "ref", ref=met[0])
+                items.append(chosen)
+                while k < n and owner[k] < chosen.end:
+                    k += 1
+                continue
+            t0 = owner[k]
+            k += 1
+            # next start: the next token, or the word after an elided article in this one
+            if not (k < n and owner[k] == t0 and len(subs[k - 1]) <= 2 and ("'" in doc[t0].text or "’" in doc[t0].text)):
+                while k < n and owner[k] == t0:
+                    k += 1
+        return self._add_entities(tokens, doc, items, state)
+
+    def _entry_ok(self, e: Entry, doc: Any, s: int, end: int, state: DocState) -> bool:
+        if e.kind == "context":
+            prev = fold(doc[s - 1].text) if s > 0 else ""
+            return prev in self.grammar.determiners and bool(state.countries & set(e.context))
+        if e.kind == "surname":
+            key = " ".join(subtokens(doc[s:end].text))
+            if key in state.surnames:
+                return True
+            return self.kb.surname_count.get(key, 0) == 1 and all(t.pos_ == "PROPN" for t in doc[s:end])
+        return True
+
+    def _add_entities(self, tokens: Any, doc: Any, items: list[Item], state: DocState) -> list[Item]:
+        covered = {i: it for it in items for i in range(it.start, it.end)}
+        lo, hi = tokens[0].i if len(tokens) else 0, (tokens[-1].i + 1) if len(tokens) else 0
+        drop: set[int] = set()
+        new: list[Item] = []
+        for ent in doc.ents:
+            if ent.end <= lo or ent.start >= hi:
+                continue
+            inside = [it for it in items if it.start >= ent.start and it.end <= ent.end]
+            if ent.label_ in _PERSON_LABELS:
+                # a surname inside a longer name is someone else ("Hunter Biden" is not Joe Biden)
+                for it in inside:
+                    if it.kind == "surname" and (it.end - it.start) < len(ent):
+                        drop.add(id(it))
+                        for i in range(it.start, it.end):
+                            covered.pop(i, None)
+                run: list[int] = []
+                stop = min(ent.end, hi)
+                # spaCy often leaves the last part of an Asian name out ("Kim Jong" + "Un")
+                while stop < hi and stop not in covered and doc[stop].is_alpha and doc[stop].text[:1].isupper():
+                    stop += 1
+                for i in range(max(ent.start, lo), stop + 1):
+                    if i < stop and i not in covered and doc[i].pos_ in ("PROPN", "NOUN", "X", "ADJ", "DET"):
+                        run.append(i)
+                        continue
+                    if run:
+                        new.append(self._unknown(doc, run[0], run[-1] + 1, state))
+                        run = []
+            elif ent.label_ in _ORG_LABELS and inside and all(it.kind in ("country", "nationality") for it in inside) \
+                    and sum(1 for t in ent if fold(t.text) not in self.grammar.determiners) > sum(
+                        it.end - it.start for it in inside):
+                # a country inside an organisation's name ("Bank of Korea") is not an actor
+                drop.update(id(it) for it in inside)
+        items = [it for it in items if id(it) not in drop] + new
+        # surnames met earlier in the document, when no dictionary entry covered them
+        taken = {i for it in items for i in range(it.start, it.end)}
+        for t in tokens:
+            if t.i not in taken and t.pos_ == "PROPN" and t.text[:1].isupper():
+                ref = state.surnames.get(" ".join(subtokens(t.text)))
+                if ref is not None:
+                    items.append(Item(t.i, t.i + 1, "ref", ref=ref[0]))
+        items.sort(key=lambda it: it.start)
+        return items
+
+    def _unknown(self, doc: Any, s: int, e: int, state: DocState) -> Item:
+        name = doc[s:e].text
+        ref = state.surnames.get(" ".join(subtokens(name)))
+        if ref is not None:
+            return Item(s, e, "ref", ref=ref[0])
+        return Item(s, e, "unknown", name=name)
+
+    # ------------------------------------------------------------------ composing
+    def compose(self, doc: Any, items: list[Item]) -> list[list[Item]]:
+        chunks: list[list[Item]] = []
+        for it in items:
+            if it.kind == "place" or not chunks or not self._joins(doc, chunks[-1], it):
+                chunks.append([it])
+            else:
+                chunks[-1].append(it)
+        return chunks
+
+    def _joins(self, doc: Any, chunk: list[Item], it: Item) -> bool:
+        last = chunk[-1]
+        if last.kind == "place":
+            return False
+        gap = [fold(t.text) for t in doc[last.end:it.start]]
+        has_role = any(c.kind == "role" and c.entry.rtype != "portfolio" for c in chunk)
+        persons = sum(c.kind in ("person", "surname", "unknown", "ref") for c in chunk)
+        it_person = it.kind in ("person", "surname", "unknown", "ref")
+        if it_person and persons:
+            return False
+        if it.kind == "org" and any(c.kind == "org" for c in chunk):
+            return False
+        c1, c2 = _chunk_country(chunk), _item_country(it)
+        if c1 and c2 and c1 != c2:
+            return False
+        if it.kind == "role" and it.entry.rtype == "portfolio":
+            return not gap or all(g in self.grammar.linkers for g in gap)
+        countryish_only = all(c.kind in _COUNTRYISH for c in chunk)
+        if countryish_only and it.kind in _COUNTRYISH:
+            return False  # "Pékin, Washington" are two actors
+        if not gap:
+            return True
+        if all(g in self.grammar.linkers for g in gap):
+            # "de la Chine" joins a role; two bare countries never ("China of Russia" is not a thing)
+            return has_role or it.kind == "role" or it_person or persons > 0 or it.kind == "org" \
+                or any(c.kind == "org" for c in chunk)
+        if gap[0] in self.grammar.locatives and it.kind in ("capital", "country") and has_role and not c1 \
+                and all(g in self.grammar.linkers for g in gap[1:]):
+            return True  # "police in Seoul"
+        if gap == [","]:
+            # apposition: "Wang Yi, China's foreign minister" / "the minister, Wang Yi"
+            return (it_person and persons == 0 and has_role) or (persons > 0 and it.kind in ("role", "nationality", "country"))
+        return False
+
+    # ------------------------------------------------------------------ actors
+    def actor(self, doc: Any, chunk: list[Item], state: DocState) -> tuple[Actor, str]:
+        day = state.day
+        country: str | None = None
+        seat_sector: str | None = None
+        title: Item | None = None
+        body: Item | None = None
+        portfolio: Item | None = None
+        person: Item | None = None
+        org: Item | None = None
+        entries: list[str] = []
+        for it in chunk:
+            if it.entry is not None:
+                entries.append(it.entry.id)
+            if it.kind in _COUNTRYISH:
+                country = country or it.entry.country
+                if it.kind in ("capital", "seat"):
+                    seat_sector = seat_sector or it.entry.sector
+            elif it.kind == "role":
+                if it.entry.rtype == "portfolio":
+                    portfolio = portfolio or it
+                elif it.entry.rtype == "title":
+                    title = title or it
+                else:
+                    body = body or it
+            elif it.kind == "org":
+                org = org or it
+            elif it.kind in ("person", "surname", "unknown", "ref"):
+                person = person or it
+        role_text = self._role_text(doc, chunk)
+        role_key = None
+        if title is not None:
+            role_key = title.entry.role
+            if portfolio is not None and role_key in ("minister",):
+                role_key = portfolio.entry.role
+        elif body is not None:
+            role_key = None
+        sector = None
+        if body is not None and (title is None or body.entry.sector != "GOV"):
+            sector = body.entry.sector
+        elif title is not None:
+            sector = title.entry.sector
+        if portfolio is not None and sector is None and title is None and body is None:
+            portfolio = None  # a stray "des Finances" is nothing
+        code = None
+        name = None
+        office = role_text
+        qid = None
+        kind = "role" if (title or body) else "country"
+        first, last = chunk[0], chunk[-1]
+        text = doc[first.start:last.end].text
+
+        if org is not None:
+            oc, os_, ocode, _ = org.entry.at(day)
+            country = country or oc
+            name = org.entry.name(self.lang)
+            if ocode and ocode[:3] in NONSTATE_CODES:
+                code = ocode
+                kind = "igo"
+                sector = sector if (title or body) else None
+                if title is None and body is None:
+                    office = None
+                if org.entry.role and title is None:  # "UN chief" -> the Secretary-General
+                    role_key = org.entry.role
+            else:
+                sector = os_ if title is None and body is None else (sector or os_)
+                kind = "group" if title is None and body is None else "role"
+                if title is None and body is None:
+                    office = None
+
+        if person is not None:
+            kind = "person"
+            if person.kind == "ref" and person.ref is not None:
+                ref = person.ref
+                return Actor(text=text, name=ref.name, country=ref.country, sector=ref.sector, code=ref.code,
+                             office=ref.office, qid=ref.qid, entry=ref.entry), "person"
+            if person.kind in ("person", "surname"):
+                e = person.entry
+                pc, ps, pcode, period = e.at(day, title.entry.role if title is not None else None)
+                name = e.name(self.lang)
+                qid = e.qid
+                country = pc or (country if not e.code else None)
+                sector = ps if ps else sector
+                if period is not None:
+                    office = (period.office_fr if self.lang == "fr" and period.office_fr else period.office) or office
+                    role_key = period.role
+                code = pcode or (e.code if e.code and e.code[:3] in NONSTATE_CODES else None)
+                if code and code[:3] in NONSTATE_CODES:
+                    country = None
+            else:
+                name = person.name
+        elif role_key and role_key != "other" and (country or code):
+            # "the foreign minister of China" -> whoever held that office at the document date
+            holders = self.kb.holders(code or country, role_key, day)
+            if len({h[1].id for h in holders}) == 1:
+                period, e = holders[0]
+                name, qid = e.name(self.lang), e.qid
+                office = (period.office_fr if self.lang == "fr" and period.office_fr else period.office) or office
+                sector = period.sector or sector
+                entries.append(e.id)
+                kind = "person"
+        if person is None and title is not None and kind != "person" and self._definite(doc, first.start):
+            ref = self._title_ref(role_key, country)
+            if ref is not None:
+                return Actor(text=text, name=ref.name, country=ref.country, sector=ref.sector, code=ref.code,
+                             office=ref.office, qid=ref.qid, entry=ref.entry), "person"
+
+        if kind == "country" and seat_sector and not (title or body):
+            sector = seat_sector
+            kind = "capital"
+        if kind == "country" and chunk[0].kind == "context":
+            kind = "country"
+        if code is None and country is not None:
+            code = country + (sector or "")
+        return Actor(text=text, name=name, country=country, sector=sector, code=code, office=office, qid=qid,
+                     entry="+".join(dict.fromkeys(entries)) or None), kind
+
+    def _role_text(self, doc: Any, chunk: list[Item]) -> str | None:
+        roles = [c for c in chunk if c.kind == "role"]
+        if not roles:
+            return None
+        return doc[roles[0].start:roles[-1].end].text
+
+    def _definite(self, doc: Any, start: int) -> bool:
+        return start > 0 and fold(doc[start - 1].text) in self.grammar.determiners | {"l", "le", "la", "the"}
+
+    def _title_ref(self, role_key: str | None, country: str | None) -> Actor | None:
+        if not role_key or role_key == "other":
+            return None
+        fam = ROLE_FAMILIES.get(role_key, frozenset((role_key,)))
+        for actor, rk in reversed(self._state_persons):
+            if rk in fam and (country is None or actor.country == country):
+                return actor
+        return None
+
+    # ------------------------------------------------------------------ per sentence
+    def sentence(self, span: Any, state: DocState) -> list[Found]:
+        self._state_persons = state.persons
+        doc = span.doc if hasattr(span, "doc") else span
+        found: list[Found] = []
+        pron = self._pronoun(span, state)
+        items = self.match(span, state)
+        for chunk in self.compose(doc, items):
+            if chunk[0].kind == "place":
+                e = chunk[0].entry
+                found.append(Found(Actor(text=doc[chunk[0].start:chunk[0].end].text, entry=e.id),
+                                   chunk[0].start, chunk[0].end, "place-part"))
+                continue
+            actor, kind = self.actor(doc, chunk, state)
+            s, e = chunk[0].start, chunk[-1].end
+            if kind == "country" and len(chunk) == 1 and s > 0 and fold(doc[s - 1].text) in self.grammar.locatives:
+                kind = "place"  # "en Chine", "in China": a place, unless a role takes it
+            found.append(Found(actor, s, e, kind))
+            self._remember(actor, chunk, kind, state)
+        if pron is not None:
+            found.append(pron)
+            found.sort(key=lambda f: f.start)
+        self._update_subject(span, doc, found, state)
+        return found
+
+    def _remember(self, actor: Actor, chunk: list[Item], kind: str, state: DocState) -> None:
+        if actor.country:
+            state.countries.add(actor.country)
+        if kind != "person" or not actor.name:
+            return
+        role_key = None
+        for it in chunk:
+            if it.kind == "role" and it.entry.role and it.entry.rtype == "title":
+                role_key = role_key or it.entry.role
+            if it.kind in ("person", "surname"):
+                _, _, _, period = it.entry.at(self._day, role_key)
+                role_key = period.role if period is not None else role_key
+                for s in self.kb.surnames_of.get(it.entry.id, []):
+                    state.surnames[" ".join(subtokens(s))] = (actor, role_key)
+        person_item = next((it for it in chunk if it.kind in ("unknown", "person", "surname")), None)
+        if person_item is not None and person_item.kind == "unknown":
+            words = actor.name.split()
+            if len(words) > 1:
+                state.surnames[" ".join(subtokens(words[-1]))] = (actor, role_key)
+                if actor.country in self.kb.family_name_first:
+                    state.surnames[" ".join(subtokens(words[0]))] = (actor, role_key)
+        if person_item is not None:
+            state.surnames[" ".join(subtokens(actor.name))] = (actor, role_key)
+            state.persons.append((actor, role_key))
+
+    def _pronoun(self, span: Any, state: DocState) -> Found | None:
+        if state.subject is None:
+            return None
+        for t in span:
+            if t.dep_ in _SUBJ:
+                gender = self.grammar.pronouns.get(fold(t.text))
+                ant, ant_gender = state.subject
+                if gender is not None and gender == ant_gender and t.head.dep_ == "ROOT":
+                    a = Actor(text=t.text, name=ant.name, country=ant.country, sector=ant.sector, code=ant.code,
+                              office=ant.office, qid=ant.qid, entry=ant.entry)
+                    return Found(a, t.i, t.i + 1, "pronoun")
+                return None
+        return None
+
+    def _update_subject(self, span: Any, doc: Any, found: list[Found], state: DocState) -> None:
+        previous, state.subject = state.subject, None
+        subj = next((t for t in span if t.dep_ in _SUBJ and t.head.dep_ == "ROOT"), None)
+        if subj is None:
+            return
+        for f in found:
+            if f.start <= subj.i < f.end and f.kind in ("country", "capital", "pronoun") and f.actor.country:
+                if f.kind == "pronoun":
+                    state.subject = previous  # "elle ... Elle ..." still the same country
+                    return
+                prev = fold(doc[f.start - 1].text) if f.start > 0 else ""
+                gender = {"la": "f", "le": "m", "du": "m", "au": "m"}.get(prev) if self.lang == "fr" else "n"
+                if gender:
+                    state.subject = (f.actor, gender)
+                return
+
+    @property
+    def _day(self) -> dt.date:
+        return self._state_day
+
+    def begin(self, state: DocState) -> None:
+        self._state_day = state.day
+        self._state_persons = state.persons

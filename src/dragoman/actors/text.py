@@ -1,0 +1,49 @@
+"""Text keys shared by the dictionary index and the matcher.
+
+Both sides go through ``subtokens``: lower case, accents folded, apostrophes, dots and hyphens
+dropped, so "Nord-Coréens", "nord coréens" and spaCy's "Nord-Coréens" token give the same keys
+whatever the tokenizer did with the hyphen.
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from functools import lru_cache
+
+_SPLIT = re.compile(r"[^\W_]+|[^\w\s.'\-’‘`´]")
+
+
+@lru_cache(maxsize=262144)
+def fold(text: str) -> str:
+    """Lower case without accents (é -> e, ï -> i); ligatures expanded."""
+    text = unicodedata.normalize("NFKD", text.replace("œ", "oe").replace("Œ", "OE"))
+    return "".join(c for c in text if not unicodedata.combining(c)).lower()
+
+
+@lru_cache(maxsize=262144)
+def subtokens(text: str) -> tuple[str, ...]:
+    return tuple(_SPLIT.findall(fold(text)))
+
+
+def letters(text: str) -> str:
+    return "".join(c for c in text if c.isalpha())
+
+
+def case_flag(pattern: str) -> int:
+    """0: any case; 1: first letter must be upper case; 2: all letters upper case (acronyms)."""
+    let = letters(pattern)
+    if len(let) >= 2 and let.isupper():
+        return 2
+    if let[:1].isupper():
+        return 1
+    return 0
+
+
+def case_ok(flag: int, text: str) -> bool:
+    if flag == 0:
+        return True
+    let = letters(text)
+    if flag == 2:
+        return let.isupper()
+    return let[:1].isupper()
