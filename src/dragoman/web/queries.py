@@ -198,12 +198,21 @@ class Database:
             params = [*params, page.cursor[0], page.cursor[0], page.cursor[1]]
         direction = "DESC" if desc else "ASC"
         offset = (page.page - 1) * page.limit if use_offset else 0
-        sql = (f"SELECT {', '.join(LIST_COLUMNS)}, {expr} AS _sortkey FROM events WHERE {' AND '.join(conds)} "
+        # Two steps: sort a narrow projection (key + id), then fetch the wide rows of one page by id.
+        sql = (f"SELECT event_id, {expr} AS _sortkey FROM events WHERE {' AND '.join(conds)} "
                f"ORDER BY _sortkey {direction}, event_id {direction} LIMIT ? OFFSET ?")
-        rows = self.rows(sql, [*params, page.limit + 1, offset])
-        more = len(rows) > page.limit
-        rows = rows[: page.limit]
-        next_cursor = encode_cursor(page.sort, rows[-1]["_sortkey"], rows[-1]["event_id"]) if more else None
+        keys = self.rows(sql, [*params, page.limit + 1, offset])
+        more = len(keys) > page.limit
+        keys = keys[: page.limit]
+        next_cursor = encode_cursor(page.sort, keys[-1]["_sortkey"], keys[-1]["event_id"]) if more else None
+        rows = []
+        if keys:
+            ids = [k["event_id"] for k in keys]
+            # One list parameter: a long IN (?, ?, ...) list is far slower in DuckDB.
+            wide = self.rows(f"SELECT {', '.join(LIST_COLUMNS)} FROM events WHERE event_id IN "
+                             "(SELECT unnest(?::VARCHAR[]))", [ids])
+            by_id = {r["event_id"]: r for r in wide}
+            rows = [by_id[i] for i in ids if i in by_id]
         self._attach_sentences(rows)
         out = []
         for row in rows:
@@ -216,7 +225,7 @@ class Database:
         if not ids:
             return
         found = self.rows(
-            f"SELECT mention_id, sentence FROM mentions WHERE mention_id IN ({', '.join('?' for _ in ids)})", ids)
+            "SELECT mention_id, sentence FROM mentions WHERE mention_id IN (SELECT unnest(?::VARCHAR[]))", [ids])
         by_id = {r["mention_id"]: r["sentence"] for r in found}
         for r in rows:
             r["sentence"] = by_id.get(r.get("best_mention_id"))
