@@ -16,7 +16,7 @@ from rich.table import Table
 from dragoman.errors import DragomanError
 
 DB_HELP = "DuckDB store file."
-_err = Console(stderr=True)
+_err = Console(stderr=True, width=None if sys.stderr.isatty() else 160)
 _out = Console(width=None if sys.stdout.isatty() else 200)
 
 
@@ -94,6 +94,13 @@ def register(app: typer.Typer) -> None:
 
         from dragoman.store import IngestOptions, Store
 
+        if lang == "auto":
+            lang = None
+        if lang not in (None, "fr", "en"):
+            raise typer.BadParameter(f"unsupported language {lang!r}; use auto, fr or en", param_hint="--lang")
+        for f in actors or []:
+            if not f.is_file():
+                raise typer.BadParameter(f"actor dictionary not found: {f}", param_hint="--actors")
         options = IngestOptions(lang=lang, pub_date=_date(pub_date, "--pub-date"), input_format=input_format,
                                 keep_text=keep_text, recode=recode, workers=jobs, actor_files=list(actors or []))
         try:

@@ -141,6 +141,11 @@ def code_batch(pipeline: Callable[[Iterable[Document]], Iterator[Document]],
     return [(_slim(d), fingerprint(d.text)) for d in coded]
 
 
+def _with_code(err: StageError) -> str:
+    # Messages made from a DragomanError already start with their "[Exxx]" code.
+    return err.message if err.message.startswith(f"[{err.code}]") else f"[{err.code}] {err.message}"
+
+
 def _context() -> multiprocessing.context.BaseContext:
     return multiprocessing.get_context("forkserver" if sys.platform.startswith("linux") else "spawn")
 
@@ -197,7 +202,7 @@ class Ingestor:
         for err in doc.errors:
             record_error(self.con, self.summary.run_id, doc.source or doc.id, None, err.stage, err.code,
                          err.message)
-            self._note_error(f"{doc.source or doc.id}: [{err.code}] {err.message}")
+            self._note_error(f"{doc.source or doc.id}: {_with_code(err)}")
         self.con.execute("COMMIT")
         self.summary.failed += 1
 
@@ -226,7 +231,7 @@ class Ingestor:
         if doc.errors:
             s.failed += 1
             for err in doc.errors:
-                self._note_error(f"{doc.source or doc.id}: [{err.code}] {err.message}")
+                self._note_error(f"{doc.source or doc.id}: {_with_code(err)}")
         elif doc.skipped is not None:
             s.skipped += 1
 
