@@ -140,6 +140,9 @@ def code_document(doc: Document) -> None:
         sdoc = span.doc
         idx = MentionIndex(by_sent.get(sent.index, []))
         candidates, rejected = _choose(lexicon, matches, sdoc)
+        types_at: dict[int, set[str]] = {}
+        for m in matches:
+            types_at.setdefault(m.head, set()).add(m.entry.type)
         for m, why in rejected:
             trace(sent, why, trigger=sdoc[m.token_start:m.token_end].text, entry=m.entry.id, rule=None)
         for cand in candidates:
@@ -152,13 +155,29 @@ def code_document(doc: Document) -> None:
                       actor=inside.actor.code or inside.actor.text)
                 continue
 
-            def previous(hist=history) -> list[Participant]:
-                return (hist[-1][1] + hist[-1][2]) if hist else []
+            def previous(hist=history, si=sent.index) -> list[Participant]:
+                # "the two leaders": the last event within two sentences with two or more participants
+                for ev, acts, recs in reversed(hist):
+                    if not ev.evidence or si - ev.evidence[0].sentence_index > 2:
+                        break
+                    if len(acts) + len(recs) >= 2:
+                        return acts + recs
+                return []
 
-            def previous_event_actors(hist=history, si=sent.index) -> list[Participant]:
-                for ev, acts, _recs in reversed(hist):
-                    if ev.evidence and si - ev.evidence[0].sentence_index <= 2 and acts:
-                        return acts
+            def previous_event_actors(obj, hist=history, si=sent.index, types=types_at) -> list[Participant]:
+                # the object noun may itself name an event ("protested the meeting"): prefer that type
+                wanted = set().union(*(types.get(t.i, set()) for t in obj.subtree))
+                for ev, acts, recs in reversed(hist):
+                    if not ev.evidence or si - ev.evidence[0].sentence_index > 2:
+                        break
+                    if wanted and ev.type not in wanted:
+                        continue
+                    if not wanted and QUAD_CLASS.get(ev.type) not in (2, 4):
+                        continue
+                    # a condemned act is its author's; a condemned meeting is everyone's
+                    parts = acts + recs if QUAD_CLASS.get(ev.type) in (1, 2) else acts
+                    if parts:
+                        return parts
                 return []
 
             att = attach(m, head_tok, idx, lang, previous=previous,
@@ -178,7 +197,7 @@ def code_document(doc: Document) -> None:
             location = event_location(doc, sent.index, head_tok.i)
             trig = _orig_span(doc, sent, sdoc[m.token_start], sdoc[m.token_end - 1])
             indirect = any(r in att.rules for r in ("coordination-repair", "pair-anaphora",
-                                                    "object-event-anaphora"))
+                                                    "object-event-anaphora", "adjacency-fallback"))
             feats = Features(
                 trigger_pos=entry.pos, phrase=entry.is_phrase, has_actor=bool(att.actors),
                 has_recipient=bool(att.recipients), symmetric=entry.args.symmetric, status=st.status,

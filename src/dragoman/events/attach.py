@@ -38,7 +38,10 @@ from dragoman.schema import Actor, ActorMention
 
 Token = Any
 
-_STATE_KINDS = {"country", "capital"}
+_STATE_KINDS = {"country", "capital", "place"}
+# Relations a predicate normally hangs by; anything else means the parser lost the clause.
+_PRED_DEPS = {"ROOT", "conj", "ccomp", "xcomp", "advcl", "acl", "acl:relcl", "relcl", "parataxis", "csubj",
+              "advmod", "pcomp"}
 
 
 @dataclass
@@ -367,7 +370,7 @@ def repair_coordination(parts: list[Participant], idx: MentionIndex, doc, pred: 
 
 def attach(match: Any, head_tok: Token, idx: MentionIndex, lang: str, *,
            previous: Callable[[], list[Participant]] | None = None,
-           previous_event_actors: Callable[[], list[Participant]] | None = None) -> Attachment:
+           previous_event_actors: Callable[[Token], list[Participant]] | None = None) -> Attachment:
     """Actors, recipients and reported speech sources of one trigger match.
 
     ``match`` is a ``TriggerMatch`` (doc-level token indices), ``head_tok`` the
@@ -375,7 +378,7 @@ def attach(match: Any, head_tok: Token, idx: MentionIndex, lang: str, *,
 
     ``previous`` returns the participants of the last event coded before this
     trigger (for "the two leaders"); ``previous_event_actors`` the actors of
-    the last material event (for "condemned the act").
+    the event an object noun refers to (for "condemned the act").
     """
     cues = load_event_cues(lang)
     entry = match.entry
@@ -463,15 +466,27 @@ def attach(match: Any, head_tok: Token, idx: MentionIndex, lang: str, *,
     if any(p.via == "coordination-repair" for p in actors + recips):
         rules.append("coordination-repair")
 
+    # the parser lost the clause (French md model: "rencontrera" tagged punct): adjacent mentions
+    if not is_noun and _broken_parse(head_tok) and (not actors or not recips):
+        left, right = _adjacent_mentions(toks, idx, span_doc, cues)
+        if not actors and left is not None:
+            actors = [_participant(left, "adjacency")]
+            rules.append("adjacency-fallback")
+        if not recips and right is not None and not args.symmetric:
+            recips = [_participant(right, "adjacency")]
+            rules.append("adjacency-fallback")
+
     # "the two leaders signed": the participants of the previous event
-    if not actors and previous is not None:
+    if previous is not None and not any(a.actor.country or a.actor.code for a in actors):
         subj_heads = find_subjects(head_tok, cues)[0] if not is_noun else []
         if is_noun:
             verb, rel = syntax.governing_noun_verb(head_tok)
             if verb is not None and rel != "subj":
                 subj_heads = find_subjects(verb, cues)[0]
         for h in subj_heads:
-            if idx.covering(h) is None and any(c.lower_ in cues.pair_words for c in h.subtree):
+            cov = idx.covering(h)
+            if (cov is None or not (cov.actor.country or cov.actor.code)) and \
+                    any(c.lower_ in cues.pair_words for c in h.children):
                 prev = previous()
                 if len(prev) >= 2:
                     actors = [Participant(p.actor, p.mention, "pair-anaphora") for p in prev]
@@ -479,11 +494,12 @@ def attach(match: Any, head_tok: Token, idx: MentionIndex, lang: str, *,
                 break
 
     # "Séoul a condamné un acte de provocation": the author of the act condemned
-    if not recips and entry.quad_class in (1, 3) and previous_event_actors is not None and not is_noun:
-        objs = syntax.objects(head_tok) if not passive else []
-        if objs and all(idx.covering(o) is None for o in objs) and not any(
-                m for o in objs for t in o.subtree for m in idx.at(t.i)):
-            prev = [p for p in previous_event_actors() if p.key() not in {a.key() for a in actors}]
+    reaction = entry.quad_class in (1, 3) or entry.type == "PROTEST"
+    if not recips and reaction and previous_event_actors is not None and not is_noun:
+        span_range = range(match.token_start, match.token_end)
+        objs = [o for o in (syntax.objects(head_tok) if not passive else []) if o.i not in span_range]
+        if objs and not any(m for o in objs for t in o.subtree for m in idx.at(t.i)):
+            prev = [p for p in previous_event_actors(objs[0]) if p.key() not in {a.key() for a in actors}]
             if prev:
                 recips = [Participant(p.actor, p.mention, "object-event-anaphora") for p in prev]
                 rules.append("object-event-anaphora")
@@ -498,7 +514,7 @@ def attach(match: Any, head_tok: Token, idx: MentionIndex, lang: str, *,
         # the same participant on both sides is the parser picking the same phrase twice
         akeys = {a.key() for a in actors}
         recips = [r for r in recips if r.key() not in akeys]
-    res.actors, res.recipients = actors, recips
+    res.actors, res.recipients = _ordered(actors), _ordered(recips)
     pred = head_tok if not is_noun else (syntax.governing_noun_verb(head_tok)[0] or head_tok)
     res.reported_by = [p for p in reporters(pred, idx, cues)
                        if p.key() not in {a.key() for a in actors + recips}]
@@ -514,3 +530,52 @@ def _as_country(part: Participant) -> Participant:
     if a.country and (a.code != a.country or a.sector):
         a = replace(a, sector=None, code=a.country, office=None, qid=None)
     return Participant(a, part.mention, "destination")
+
+
+def _ordered(parts: list[Participant]) -> list[Participant]:
+    """Participants in text order (coordination repair appends the left ones last)."""
+    return sorted(parts, key=lambda p: p.mention.token_start if p.mention is not None else 1 << 30)
+
+
+def _broken_parse(tok: Token) -> bool:
+    if tok.dep_ not in _PRED_DEPS:
+        return True
+    roots = [t for t in tok.sent if t.dep_ == "ROOT"]
+    return len(roots) > 1 and not syntax.subjects(tok)
+
+
+# Tokens that may stand between a verb and its adjacent subject/object mention.
+_LEFT_GAP = {"AUX", "PART", "ADV", "PRON"}
+_RIGHT_GAP = {"DET", "ADJ", "ADV", "NUM"}
+
+
+def _adjacent_mentions(toks: list[Token], idx: MentionIndex, doc,
+                       cues: EventCues) -> tuple[ActorMention | None, ActorMention | None]:
+    """The mention just before the trigger (through auxiliaries, clitics, negation) and just after it
+    (through determiners, adjectives and one head noun: "son homologue nord-coréenne Choe Son Hui")."""
+    first = min(t.i for t in toks)
+    last = max(t.i for t in toks)
+    sent = toks[0].sent
+    left = right = None
+    j = first - 1
+    while j >= sent.start:
+        m = idx.ending_at(j)
+        if m is not None:
+            left = m if usable(m.actor) else None
+            break
+        if doc[j].pos_ not in _LEFT_GAP:
+            break
+        j -= 1
+    j, nouns = last + 1, 0
+    while j < sent.end:
+        m = idx.starting_at(j)
+        if m is not None:
+            if usable(m.actor) and not (j - 1 > last and doc[j - 1].lower_ in cues.locative_preps):
+                right = m
+            break
+        if doc[j].pos_ == "NOUN" and nouns == 0:
+            nouns += 1
+        elif doc[j].pos_ not in _RIGHT_GAP:
+            break
+        j += 1
+    return left, right

@@ -91,8 +91,8 @@ def _subset_either(a: frozenset[str], b: frozenset[str]) -> bool:
 
 
 def _dates_compatible(a: Event, b: Event) -> bool:
-    if not a.date or not b.date:
-        return True
+    if not a.date or not b.date or "inferred" in (a.date_precision, b.date_precision):
+        return True  # an inferred date is only the publication date, not a statement
     # a coarser date is compatible with a finer one that falls inside it
     pa, pb = _PRECISION_RANK.get(a.date_precision, 0), _PRECISION_RANK.get(b.date_precision, 0)
     coarse, fine = (a, b) if pa <= pb else (b, a)
@@ -121,7 +121,8 @@ def same_event(a: Event, b: Event, a_title: bool = False, b_title: bool = False)
         return False
     if not _dates_compatible(a, b):
         return False
-    if a.status != b.status and not (a_title or b_title):
+    if not (a_title or b_title) and (a.status != b.status or (a.mode != b.mode)):
+        # in the body a visit and a meeting during it are two events
         return False
     return True
 
