@@ -38,7 +38,13 @@ EXCLUSIVE = {"head_of_state", "head_of_government", "foreign_minister", "defence
 
 # Documented exceptions to the exclusivity rule: (person id, role) pairs whose office overlaps
 # another holder's for a real reason (rival governments, de facto vs de jure, etc.).
-OVERLAP_EXCEPTIONS: set[tuple[str, str]] = set()
+OVERLAP_EXCEPTIONS: set[tuple[str, str]] = {
+    # Libya: the National Transitional Council was recognised while Gaddafi still held Tripoli (2011).
+    ("mustafa-abdul-jalil", "head_of_state"),
+    # Libya: rival eastern (House of Representatives-backed) governments, 2014-2021 and 2022-2023.
+    ("abdullah-al-thani", "head_of_government"),
+    ("fathi-bashagha", "head_of_government"),
+}
 # Distinct people who really share a written name (name, language) -> ids.
 SHARED_NAMES: dict[tuple[str, str], set[str]] = {}
 
