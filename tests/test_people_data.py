@@ -44,6 +44,8 @@ OVERLAP_EXCEPTIONS: set[tuple[str, str]] = {
     # Libya: rival eastern (House of Representatives-backed) governments, 2014-2021 and 2022-2023.
     ("abdullah-al-thani", "head_of_government"),
     ("fathi-bashagha", "head_of_government"),
+    # Venezuela: Juan Guaidó's claim to the interim presidency (2019-2023) against Nicolás Maduro.
+    ("juan-guaido", "head_of_state"),
 }
 # Distinct people who really share a written name (name, language) -> ids.
 SHARED_NAMES: dict[tuple[str, str], set[str]] = {}
