@@ -204,6 +204,15 @@ def test_locative_places(nlp):
     assert where(nlp, "Fighting broke out near Kharkiv.", "en", "broke") == ("Kharkiv", "Kharkiv", "UKR")
 
 
+def test_site_of_a_place_as_object(nlp):
+    # The object is a site of the place: the place is where it happened (cities, not countries).
+    assert where(nlp, "Syrian forces shelled districts of Aleppo last Sunday.", "en", "shelled") == (
+        "Aleppo", "Aleppo", "SYR")
+    assert where(nlp, "Un drone a frappé un immeuble de Kharkiv.", "fr", "frappé") == (
+        "Kharkiv", "Kharkiv", "UKR")
+    assert where(nlp, "Le ministre a rencontré le président de la Russie.", "fr", "rencontré") is None
+
+
 def test_capital_as_actor_is_not_a_location(nlp):
     assert where(nlp, "Pékin a condamné les essais nucléaires.", "fr", "condamné") is None
     assert where(nlp, "Washington urged Beijing to stop the tests.", "en", "urged") is None

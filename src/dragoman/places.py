@@ -59,7 +59,7 @@ _KEY_TABLE = {cp: None for r in ((0x300, 0x370), (0x1AB0, 0x1B00), (0x1DC0, 0x1E
                                  (0xFE20, 0xFE30)) for cp in range(*r)}
 _KEY_TABLE.update({ord("."): None, ord("’"): "'", ord("ʼ"): "'", ord("-"): " ", ord("‐"): " ",
                    ord("‑"): " ", ord("–"): " "})
-_NON_LATIN = re.compile(r"[^\u0000-\u024F\u1E00-\u1EFF\u2018-\u201F]")
+_NON_LATIN = re.compile(r"[^\u0000-\u024F\u1E00-\u1EFF\u2018-\u201F]|\d")
 
 
 def place_key(text: str) -> str:
@@ -71,6 +71,7 @@ def place_key(text: str) -> str:
 
 
 def _latin(name: str) -> bool:
+    """Latin script and no digits (digits mark codes, not names)."""
     return _NON_LATIN.search(name) is None
 
 
@@ -99,11 +100,14 @@ def rank_candidates(cands: Sequence[Place], countries: set[str]) -> Place | None
 # --------------------------------------------------------------------------- building
 
 
-def _add(index: dict[str, list[Place]], name: str, place: Place) -> None:
+def _add(index: dict[str, list[Place]], name: str, place: Place, copy: bool = False) -> None:
     key = place_key(name)
     if not key:
         return
-    bucket = index.setdefault(key, [])
+    if copy:  # the base index is shared between gazetteers: copy a bucket before changing it
+        index[key] = bucket = list(index.get(key, ()))
+    else:
+        bucket = index.setdefault(key, [])
     for i, other in enumerate(bucket):
         if other.geonameid is not None and other.geonameid == place.geonameid:
             if place.rank > other.rank:
@@ -158,7 +162,7 @@ def _base() -> tuple[dict[str, list[Place]], dict[str, Place], dict[tuple[str, s
         _add(index, city["name"], place)
         for alt in city.get("alternatenames") or ():
             # Lower-case alternates are transliterations ("esukarudesu"); exonyms are capitalised.
-            if alt and alt[0].isupper() and _latin(alt) and not any(ch.isdigit() for ch in alt):
+            if alt and alt[0].isupper() and _latin(alt):
                 _add(index, alt, place)
     return index, by_iso3, by_city
 
@@ -227,7 +231,7 @@ def load_gazetteer(extra_files: Sequence[Path | str] = ()) -> Gazetteer:
         if not _base_cache:
             _base_cache.append(_base())
         base_index, by_iso3, by_city = _base_cache[0]
-        index = {k: list(v) for k, v in base_index.items()}
+        index = dict(base_index)
         res = resources.files("dragoman") / "data" / "common" / "gazetteer_overrides.tsv"
         rows = _read_overrides("data/common/gazetteer_overrides.tsv", res.read_text(encoding="utf-8"),
                                RANK_OVERRIDE, by_iso3, by_city)
@@ -240,7 +244,7 @@ def load_gazetteer(extra_files: Sequence[Path | str] = ()) -> Gazetteer:
         multi = set()
         for names, place in rows:
             for n in names:
-                _add(index, n, place)
+                _add(index, n, place, copy=True)
                 if " " in place_key(n):
                     multi.add(place_key(n))
         gaz = Gazetteer(index, time.perf_counter() - t0,
@@ -260,6 +264,8 @@ class PlaceCues:
     det_re: re.Pattern[str]
     area_re: re.Pattern[str]
     travel: frozenset[str]
+    site_nouns: frozenset[str]
+    site_re: re.Pattern[str]  # "<site noun> de/of" ending the text
 
 
 def _alt(words: Iterable[str]) -> str:
@@ -277,7 +283,8 @@ def load_place_cues(lang: str) -> PlaceCues:
         raw = yaml.safe_load((resources.files("dragoman") / "data" / lang / "places.yaml").read_text("utf-8"))
     except (OSError, yaml.YAMLError) as err:
         raise DataFileError(f"cannot load: {err}", where=where) from err
-    for key in ("entity_labels", "locative", "destination", "determiners", "area_nouns", "travel"):
+    for key in ("entity_labels", "locative", "destination", "determiners", "area_nouns", "travel",
+                "site_nouns"):
         if not isinstance(raw.get(key), list) or not all(isinstance(w, str) for w in raw[key]):
             raise DataFileError(f"'{key}' must be a list of strings", where=where)
     kinds = {_norm_cue(w): "loc" for w in raw["locative"]}
@@ -292,6 +299,9 @@ def load_place_cues(lang: str) -> PlaceCues:
         area_re=re.compile(rf"(?:^|[\s(,;:])(?P<noun>{_alt(_norm_cue(w) for w in raw['area_nouns'])})"
                            rf"\s+(?:de|du|des|d'|of)\s*$"),
         travel=frozenset(_norm_cue(w) for w in raw["travel"]),
+        site_nouns=frozenset(_norm_cue(w) for w in raw["site_nouns"]),
+        site_re=re.compile(rf"(?:^|\s)(?:{_alt(_norm_cue(w) for w in raw['site_nouns'])})"
+                           rf"\s+(?:de|du|des|d'|of)(?:\s+(?:{_alt(dets)}))?\s*$"),
     )
 
 
@@ -385,7 +395,9 @@ def _sentence_mentions(doc: Document, sent: Sentence, gaz: Gazetteer, cues: Plac
                 cands = gaz.lookup(text)
                 if not cands:
                     continue
-                if not multi and _cue_before(doc.text[sent.start:s], cues) is None:
+                before = doc.text[sent.start:s]
+                if not multi and _cue_before(before, cues) is None and not cues.site_re.search(
+                        _norm_cue(before)):
                     continue
                 found.append(_Raw(first.i, toks[i + n - 1].i + 1, s, e, cands, False))
                 break
@@ -446,6 +458,19 @@ def annotate_places(doc: Document, gaz: Gazetteer) -> None:
 # --------------------------------------------------------------------------- event location
 
 
+def _site_object(head: Any, cues: PlaceCues) -> Any:
+    """The site noun whose complement ``head`` is, when that noun is a verb's object
+    ("des quartiers d'Alep", "districts of Aleppo"); else None."""
+    noun = head.head
+    if noun.dep_ == "prep" and noun.lower_ == "of":
+        noun = noun.head
+    if noun is head or _norm_cue(noun.lemma_) not in cues.site_nouns and _norm_cue(noun.text) not in cues.site_nouns:
+        return None
+    if noun.dep_ in ("obj", "dobj", "nsubj:pass", "nsubjpass"):
+        return noun
+    return None
+
+
 def _is_capital(loc: Location, gaz: Gazetteer) -> bool:
     return any(p.capital and p.geonameid == loc.geonameid for p in gaz.lookup(loc.text))
 
@@ -493,6 +518,10 @@ def event_location(doc: Document, sentence_index: int, trigger_token_i: int) -> 
         if kind is None and is_travel and parsed and head.dep_ in ("obj", "dobj") and (
                 head.head.i == trigger.i or _norm_cue(head.head.lemma_) in cues.travel):
             kind = "dest"
+        if kind is None and parsed and loc.feature_class != "A":
+            site = _site_object(head, cues)
+            if site is not None and clause_link(site, trigger) == (0, 1):
+                kind = "loc"
         if kind is None or (kind == "dest" and not is_travel):
             continue
         if kind == "weak":
