@@ -368,6 +368,10 @@ def test_body_limit_and_cross_site_writes(db_path: Path) -> None:
         r = c.post("/code", data={"text": "y" * 5000})
         assert r.status_code == 413 and r.headers["content-type"].startswith("text/html")
         r = c.post("/api/code", json={"text": "hello"}, headers={"origin": "https://evil.example"})
+        assert r.status_code == 403 and r.json()["code"] == "E403"
+        r = c.post("/api/code", json={"text": "hello"}, headers={"sec-fetch-site": "cross-site"})
+        assert r.status_code == 403
+        r = c.post("/code", data={"text": "hello"}, headers={"origin": "null"})
         assert r.status_code == 403
         r = c.post("/api/code", content=b"not json", headers={"content-type": "application/json"})
         assert r.status_code == 422 and r.json()["status"] == 422

@@ -124,7 +124,9 @@ class Coder:
         result = CodeResult()
         for doc in coded:
             events = [e.to_dict() for e in doc.events]
-            result.coded.append(CodedDocument(doc, events, document_segments(doc.text, events)))
+            # Not stored: the marks must not link to event pages that do not exist.
+            unlinked = [{**e, "event_id": None} for e in events]
+            result.coded.append(CodedDocument(doc, events, document_segments(doc.text, unlinked)))
         return result
 
 

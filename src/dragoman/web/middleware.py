@@ -16,7 +16,7 @@ SECURITY_HEADERS = [
     (b"content-security-policy", CSP.encode()),
     (b"x-content-type-options", b"nosniff"),
     (b"x-frame-options", b"DENY"),
-    (b"referrer-policy", b"no-referrer"),
+    (b"referrer-policy", b"same-origin"),
     (b"cross-origin-opener-policy", b"same-origin"),
 ]
 
@@ -42,6 +42,19 @@ async def _send_problem(send: Any, status: int, detail: str, code: str, html: bo
     await send({"type": "http.response.body", "body": body})
 
 
+def _same_origin(headers: dict[str, str]) -> bool:
+    """Writes must come from our own pages (or from non-browser clients, which send neither header)."""
+    fetch_site = headers.get("sec-fetch-site")
+    if fetch_site is not None and fetch_site not in ("same-origin", "none"):
+        return False
+    origin = headers.get("origin")
+    if origin is None:
+        return True
+    if origin == "null":  # opaque origin: only trust the browser's own same-origin statement
+        return fetch_site == "same-origin"
+    return urlsplit(origin).netloc == headers.get("host", "")
+
+
 class GuardMiddleware:
     """Outermost layer: adds security headers to every answer, refuses cross-site writes
     and request bodies over ``max_body`` bytes (413, counted as they arrive)."""
@@ -56,16 +69,9 @@ class GuardMiddleware:
             return
         headers = {k.decode("latin-1").lower(): v.decode("latin-1") for k, v in scope.get("headers", [])}
         html = not scope.get("path", "").startswith("/api")
-        if scope.get("method") in ("POST", "PUT", "PATCH", "DELETE"):
-            origin = headers.get("origin")
-            host = headers.get("host", "")
-            if headers.get("sec-fetch-site") == "cross-site" or (
-                    origin and origin != "null" and urlsplit(origin).netloc != host):
-                await _send_problem(send, 403, "cross-site write refused", "E403", html)
-                return
-            if origin == "null":
-                await _send_problem(send, 403, "cross-site write refused", "E403", html)
-                return
+        if scope.get("method") in ("POST", "PUT", "PATCH", "DELETE") and not _same_origin(headers):
+            await _send_problem(send, 403, "cross-site write refused", "E403", html)
+            return
         length = headers.get("content-length")
         if length is not None:
             try:
