@@ -52,3 +52,17 @@ def visit(pub: str = "2026-11-27", **kw) -> dict:
             "cameo": "042", "quad_class": 1, "goldstein": 1.9, "trigger": "met", "location": PYONGYANG}
     base.update(kw)
     return base
+
+
+def store_tables(con) -> dict[str, list]:
+    """Table contents without timestamps and run ids, for comparing two stores."""
+    q = con.execute
+    return {
+        "documents": q("SELECT doc_id, text_hash, fingerprint, url, site, source, title, lang, pub_date, "
+                       "input_format, num_chars, num_events, status, skip_reason, num_errors FROM documents "
+                       "ORDER BY doc_id").fetchall(),
+        "mentions": q("SELECT * EXCLUDE (run_id) FROM mentions ORDER BY mention_id").fetchall(),
+        "events": q("SELECT * EXCLUDE (first_seen, last_seen) FROM events ORDER BY event_id").fetchall(),
+        "actors": q("SELECT * FROM actors ORDER BY actor_key").fetchall(),
+        "errors": q("SELECT source, doc_id, stage, code, message FROM errors ORDER BY ALL").fetchall(),
+    }
