@@ -86,10 +86,12 @@ def _insert(con: duckdb.DuckDBPyConnection, table: str, row: dict) -> None:
                 [row[c] for c in cols])
 
 
-def _connect_rw(path: Path) -> duckdb.DuckDBPyConnection:
+def _connect_rw(path: Path, v1: bool = False) -> duckdb.DuckDBPyConnection:
     try:
         from dragoman.store.db import connect
     except ImportError:
+        v1 = True
+    if v1:  # the plain version-1 DDL, as older stores have it
         con = duckdb.connect(str(path))
         sql = (Path(__file__).resolve().parents[1] / "src/dragoman/store/schema.sql").read_text()
         for stmt in [s for s in "\n".join(ln.split("--")[0] for ln in sql.splitlines()).split(";") if s.strip()]:
@@ -99,9 +101,9 @@ def _connect_rw(path: Path) -> duckdb.DuckDBPyConnection:
     return connect(path)
 
 
-def make_db(path: Path) -> Path:
+def make_db(path: Path, v1: bool = False) -> Path:
     """A small store: 4 documents (one hostile), 5 mentions in 4 event clusters."""
-    con = _connect_rw(path)
+    con = _connect_rw(path, v1)
     docs = [
         ("fr1", FR1, "fr", "Macron à Pékin", "https://exemple.fr/macron-pekin", True),
         ("fr2", FR2, "fr", "Reprise", "https://autre.fr/reprise", True),
@@ -395,3 +397,12 @@ def test_serve_command_is_registered() -> None:
     assert result.exit_code == 0 and "--db" in result.output and "127.0.0.1" in result.output
     result = CliRunner().invoke(app, ["serve", "--db", "/nonexistent/x.duckdb"])
     assert result.exit_code == 2
+
+
+def test_version_1_store_without_languages_column(tmp_path: Path) -> None:
+    path = make_db(tmp_path / "v1.duckdb", v1=True)
+    with TestClient(create_app(path)) as c:
+        assert [e["event_id"] for e in c.get("/api/events", params={"lang": "en"}).json()["items"]] == ["ev-request"]
+        html = c.get("/events", params={"lang": "fr"}).text
+        assert 'data-facet="lang"' in html and "ev-request" not in html
+        assert c.get("/api/documents/fr1").status_code == 200
