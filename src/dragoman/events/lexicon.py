@@ -1,0 +1,678 @@
+"""Event trigger lexicons and the CAMEO crosswalk.
+
+Data files (written by the project, validated here at load time):
+
+- ``data/common/cameo.tsv``: every CAMEO event code with its label, the PLOVER
+  type/mode/contexts it maps to, the PLOVER quad class and the Goldstein value.
+- ``data/<lang>/triggers.yaml``: trigger words and multiword phrases (by lemma)
+  with the PLOVER type, mode, CAMEO code, extra contexts and argument hints.
+
+``TriggerLexicon.match`` finds candidate triggers in a spaCy sentence span; it
+returns every candidate (several entries may share a lemma with different
+``objects`` constraints). ``TriggerLexicon.select`` / ``match_selected`` apply
+the object constraints for callers that want one decision per trigger.
+"""
+
+from __future__ import annotations
+
+import csv
+import re
+import unicodedata
+from collections import defaultdict
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass, field
+from functools import lru_cache
+from pathlib import Path
+from typing import Any
+
+import yaml
+
+from dragoman.errors import DataFileError
+from dragoman.schema import PLOVER_TYPES, QUAD_CLASS
+
+DATA_DIR = Path(__file__).resolve().parent.parent / "data"
+CAMEO_PATH = DATA_DIR / "common" / "cameo.tsv"
+LANGS = ("en", "fr")
+
+# PLOVER ontology (manual draft 2021): modes allowed per type, and contexts.
+# This is the schema the data files are checked against, not vocabulary.
+PLOVER_MODES: dict[str, frozenset[str]] = {
+    "AGREE": frozenset(),
+    "CONSULT": frozenset({"visit", "third-party", "multilateral", "phone"}),
+    "SUPPORT": frozenset(),
+    "CONCEDE": frozenset(),
+    "COOPERATE": frozenset(),
+    "AID": frozenset(),
+    "RETREAT": frozenset({"withdraw", "release", "disarm", "ceasefire", "access", "resign"}),
+    "REQUEST": frozenset({"assist", "change", "yield", "meet"}),
+    "ACCUSE": frozenset({"disapprove", "investigate", "allege"}),
+    "REJECT": frozenset({"assist", "change", "yield", "meet"}),
+    "THREATEN": frozenset({"restrict", "arrest", "relations", "expel", "territory", "violence"}),
+    "PROTEST": frozenset({"demo", "riot", "strike", "hunger", "boycott", "obstruct", "vandalize"}),
+    "SANCTION": frozenset({"convict", "expel", "withdraw", "discontinue"}),
+    "MOBILIZE": frozenset({"troops", "weapons", "police", "militia"}),
+    "COERCE": frozenset({
+        "seize", "restrict", "censor", "curfew", "martial-law", "arrest", "deport", "withhold",
+        "misinformation", "cyber",
+    }),
+    "ASSAULT": frozenset({
+        "abduct", "beat", "torture", "sexual", "targeted", "destroy", "primitive", "firearms",
+        "explosives", "suicide-attack", "aerial", "drone", "heavy-weapons", "crowd-control",
+        "unconventional",
+    }),
+}
+PLOVER_CONTEXTS: frozenset[str] = frozenset({
+    "military", "intelligence", "executive", "legislative", "election", "political_institutions",
+    "pro_democracy", "pro_autocracy", "economic", "legal", "reparations", "human_rights",
+    "rights_freedoms", "repression", "human_security", "gender", "lgbt", "religion_ethnicity",
+    "inequality", "diplomatic", "territory", "peacekeeping", "health", "asylum", "migration",
+    "disasters", "natural_resource", "environment", "technology", "terrorism", "cbrn", "cyber",
+    "misinformation", "crime", "corruption", "illegal_drugs", "trafficking",
+})
+POS_TAGS = ("VERB", "NOUN", "ADJ")
+# spaCy POS tags a trigger of each lexicon POS may carry (participles are often
+# tagged ADJ, nouns at the start of a headline PROPN).
+_POS_COMPAT: dict[str, frozenset[str]] = {
+    "VERB": frozenset({"VERB", "AUX", "ADJ"}),
+    "NOUN": frozenset({"NOUN", "PROPN"}),
+    "ADJ": frozenset({"ADJ", "VERB"}),
+}
+_ARG_ROLES = frozenset({"obj", "iobj", "nsubj", "poss", "comp"})
+_ARGS_KEYS = ("recipient", "actor", "destination", "symmetric", "objects", "not_objects", "swap")
+_ENTRY_KEYS = frozenset({
+    "id", "lemma", "phrase", "head", "pos", "type", "mode", "cameo", "contexts", "args", "forms",
+    "note",
+})
+MAX_PHRASE_GAP = 4  # tokens allowed between two consecutive lemmas of a phrase
+CAMEO_COLUMNS = ("cameo", "label", "plover_type", "mode", "contexts", "quad_class", "goldstein")
+
+# Dependency labels (UD for French, ClearNLP for the English model) whose
+# dependents count as the "object" of a trigger for ``objects`` constraints.
+_OBJECT_DEPS = frozenset({
+    "obj", "dobj", "iobj", "obl", "obl:arg", "obl:mod", "obl:agent", "nmod", "nmod:poss", "pobj",
+    "compound", "nsubj:pass", "nsubjpass", "attr", "xcomp", "oprd", "dative", "prep", "amod",
+    "flat:name", "appos", "conj", "npadvmod",
+})
+
+
+# French elided words in phrases are written as in text ("s'entretenir", "d'accord")
+# and matched by their lemma ("se entretenir", "de accord").
+_ELISION = re.compile(r"\b(qu|[dljmnst])'")
+
+
+def strip_accents(text: str) -> str:
+    """Lowercase ``text`` without diacritics ("Exhorté" -> "exhorte")."""
+    decomposed = unicodedata.normalize("NFKD", text.lower())
+    return "".join(c for c in decomposed if not unicodedata.combining(c))
+
+
+def _norm(text: str) -> str:
+    return " ".join(text.lower().replace("’", "'").split())
+
+
+# --------------------------------------------------------------------------- data classes
+
+
+@dataclass(frozen=True)
+class CameoRow:
+    cameo: str
+    label: str
+    type: str | None  # PLOVER type, None for the few CAMEO codes PLOVER dropped
+    mode: str | None
+    contexts: tuple[str, ...]
+    quad_class: int
+    goldstein: float
+
+    @property
+    def root(self) -> str:
+        return self.cameo[:2]
+
+
+@dataclass(frozen=True)
+class TriggerArgs:
+    recipient: tuple[str, ...] = ()
+    actor: tuple[str, ...] = ()
+    destination: bool = False
+    symmetric: bool = False
+    objects: tuple[str, ...] = ()
+    not_objects: tuple[str, ...] = ()
+    swap: bool = False
+
+
+@dataclass(frozen=True)
+class TriggerEntry:
+    id: str
+    lang: str
+    lemma: str | None
+    phrase: tuple[str, ...] | None
+    head: int
+    pos: str
+    type: str
+    mode: str | None
+    cameo: str
+    contexts: tuple[str, ...]  # cameo row contexts + the entry's own, no duplicates
+    args: TriggerArgs
+    quad_class: int
+    goldstein: float
+    forms: tuple[str, ...] = ()  # extra forms/lemmas the lemmatizer produces for this word
+    line: int | None = None
+
+    @property
+    def lemmas(self) -> tuple[str, ...]:
+        """The lemma sequence (one element for single-word entries)."""
+        return self.phrase if self.phrase is not None else (self.lemma or "",)
+
+    @property
+    def head_lemma(self) -> str:
+        return self.lemmas[self.head]
+
+    @property
+    def is_phrase(self) -> bool:
+        return self.phrase is not None and len(self.phrase) > 1
+
+
+@dataclass(frozen=True)
+class TriggerMatch:
+    entry: TriggerEntry
+    token_start: int  # doc-level token index, inclusive
+    token_end: int  # exclusive
+    head: int  # doc-level index of the head token (where arguments attach)
+
+    @property
+    def length(self) -> int:
+        return self.token_end - self.token_start
+
+
+# --------------------------------------------------------------------------- CAMEO crosswalk
+
+
+def _parse_cameo(path: Path) -> dict[str, CameoRow]:
+    rows: dict[str, CameoRow] = {}
+    try:
+        text = path.read_text(encoding="utf-8")
+    except OSError as exc:
+        raise DataFileError(f"cannot read: {exc}", where=str(path)) from exc
+    header_seen = False
+    for lineno, raw in enumerate(text.splitlines(), start=1):
+        if not raw.strip() or raw.lstrip().startswith("#"):
+            continue
+        cells = next(csv.reader([raw], delimiter="\t", quoting=csv.QUOTE_NONE))
+        where = f"{path}:{lineno}"
+        if not header_seen:
+            if tuple(c.strip() for c in cells) != CAMEO_COLUMNS:
+                raise DataFileError(f"header must be {'/'.join(CAMEO_COLUMNS)} (tab-separated)", where=where)
+            header_seen = True
+            continue
+        if len(cells) != len(CAMEO_COLUMNS):
+            raise DataFileError(f"expected {len(CAMEO_COLUMNS)} tab-separated cells, got {len(cells)}",
+                                where=where)
+        code, label, ptype, mode, contexts, quad, gold = (c.strip() for c in cells)
+        if not code.isdigit() or not 2 <= len(code) <= 4:
+            raise DataFileError(f"bad CAMEO code {code!r}", where=where)
+        if code in rows:
+            raise DataFileError(f"duplicate CAMEO code {code}", where=where)
+        ptype_v = ptype or None
+        if ptype_v is not None and ptype_v not in PLOVER_TYPES:
+            raise DataFileError(f"{code}: unknown PLOVER type {ptype!r}", where=where)
+        mode_v = mode or None
+        if mode_v is not None and (ptype_v is None or mode_v not in PLOVER_MODES[ptype_v]):
+            raise DataFileError(f"{code}: mode {mode!r} not allowed for {ptype or 'no type'}", where=where)
+        ctx = tuple(c.strip() for c in contexts.split(",") if c.strip())
+        bad = [c for c in ctx if c not in PLOVER_CONTEXTS]
+        if bad:
+            raise DataFileError(f"{code}: unknown context(s) {bad}", where=where)
+        try:
+            quad_v = int(quad)
+            gold_v = float(gold)
+        except ValueError as exc:
+            raise DataFileError(f"{code}: quad_class/goldstein not numeric", where=where) from exc
+        if ptype_v is not None and quad_v != QUAD_CLASS[ptype_v]:
+            raise DataFileError(f"{code}: quad class {quad_v} but {ptype_v} is {QUAD_CLASS[ptype_v]}",
+                                where=where)
+        if quad_v not in (1, 2, 3, 4) or not -10.0 <= gold_v <= 10.0:
+            raise DataFileError(f"{code}: quad class or Goldstein out of range", where=where)
+        if len(code) > 2 and code[:2] not in rows:
+            raise DataFileError(f"{code}: root {code[:2]} must come first", where=where)
+        rows[code] = CameoRow(code, label, ptype_v, mode_v, ctx, quad_v, gold_v)
+    if not header_seen:
+        raise DataFileError("empty file (no header)", where=str(path))
+    return rows
+
+
+@lru_cache(maxsize=4)
+def _load_cameo_cached(path: str) -> dict[str, CameoRow]:
+    return _parse_cameo(Path(path))
+
+
+def load_cameo(path: str | Path | None = None) -> dict[str, CameoRow]:
+    """The CAMEO crosswalk, keyed by code ("042"). Cached; do not mutate."""
+    return _load_cameo_cached(str(path or CAMEO_PATH))
+
+
+# --------------------------------------------------------------------------- YAML loading
+
+
+class _LineLoader(yaml.SafeLoader):
+    """SafeLoader that records the line of every mapping as ``__line__``."""
+
+
+def _construct_mapping(loader: _LineLoader, node: yaml.MappingNode) -> dict[Any, Any]:
+    mapping = loader.construct_mapping(node, deep=True)
+    mapping["__line__"] = node.start_mark.line + 1
+    return mapping
+
+
+_LineLoader.add_constructor(yaml.resolver.BaseResolver.DEFAULT_MAPPING_TAG, _construct_mapping)
+
+
+def _str_list(value: Any, what: str, fail: Any) -> tuple[str, ...]:
+    if value is None:
+        return ()
+    if isinstance(value, str):
+        value = [value]
+    if not isinstance(value, list) or not all(isinstance(v, str) and v.strip() for v in value):
+        fail(f"{what} must be a list of strings")
+    return tuple(_norm(v) for v in value)
+
+
+def _parse_args(raw: Any, fail: Any) -> TriggerArgs:
+    if raw is None:
+        return TriggerArgs()
+    if not isinstance(raw, dict):
+        fail("args must be a mapping")
+    unknown = sorted(k for k in raw if k != "__line__" and k not in _ARGS_KEYS)
+    if unknown:
+        fail(f"unknown args key(s) {unknown}")
+    roles: dict[str, tuple[str, ...]] = {}
+    for key in ("recipient", "actor"):
+        vals = _str_list(raw.get(key), f"args.{key}", fail)
+        for v in vals:
+            if v not in _ARG_ROLES and not (v.startswith("prep:") and len(v) > 5):
+                fail(f"args.{key}: {v!r} is not one of {sorted(_ARG_ROLES)} or 'prep:<word>'")
+        roles[key] = vals
+    flags: dict[str, bool] = {}
+    for key in ("destination", "symmetric", "swap"):
+        val = raw.get(key, False)
+        if not isinstance(val, bool):
+            fail(f"args.{key} must be true or false")
+        flags[key] = val
+    return TriggerArgs(
+        recipient=roles["recipient"],
+        actor=roles["actor"],
+        objects=_str_list(raw.get("objects"), "args.objects", fail),
+        not_objects=_str_list(raw.get("not_objects"), "args.not_objects", fail),
+        **flags,
+    )
+
+
+def _parse_entry(raw: Any, idx: int, lang: str, path: Path, cameo: dict[str, CameoRow]) -> TriggerEntry:
+    line = raw.get("__line__") if isinstance(raw, dict) else None
+    entry_id = raw.get("id") if isinstance(raw, dict) else None
+
+    def fail(problem: str) -> None:
+        where = f"{path}:{line}" if line else str(path)
+        name = f"entry {entry_id!r}" if entry_id else f"entry #{idx + 1}"
+        raise DataFileError(f"{name}: {problem}", where=where)
+
+    if not isinstance(raw, dict):
+        fail("must be a mapping")
+    unknown = sorted(k for k in raw if k != "__line__" and k not in _ENTRY_KEYS)
+    if unknown:
+        fail(f"unknown key(s) {unknown}")
+    if not isinstance(entry_id, str) or not entry_id.startswith(f"{lang}."):
+        fail(f"id must be a string starting with '{lang}.'")
+    lemma, phrase = raw.get("lemma"), raw.get("phrase")
+    if (lemma is None) == (phrase is None):
+        fail("needs exactly one of 'lemma' or 'phrase'")
+    lemma_v: str | None = None
+    phrase_v: tuple[str, ...] | None = None
+    if lemma is not None:
+        if not isinstance(lemma, str) or not lemma.strip() or " " in lemma.strip():
+            fail("lemma must be one word (use 'phrase' for multiword triggers)")
+        lemma_v = _norm(lemma)
+    else:
+        if isinstance(phrase, str):
+            phrase_v = tuple(_ELISION.sub(lambda m: m.group(1) + "e ", _norm(phrase)).split())
+        if not isinstance(phrase, str) or phrase_v is None or len(phrase_v) < 2:
+            fail("phrase must be a string of at least two lemmas")
+    n_lemmas = len(phrase_v) if phrase_v else 1
+    head = raw.get("head", 0)
+    if not isinstance(head, int) or isinstance(head, bool) or not 0 <= head < n_lemmas:
+        fail(f"head must be an index in 0..{n_lemmas - 1}")
+    pos = raw.get("pos")
+    if pos not in POS_TAGS:
+        fail(f"pos must be one of {POS_TAGS}, got {pos!r}")
+    ptype = raw.get("type")
+    if ptype not in PLOVER_TYPES:
+        fail(f"unknown PLOVER type {ptype!r}")
+    mode = raw.get("mode")
+    if mode is not None and mode not in PLOVER_MODES[ptype]:
+        allowed = sorted(PLOVER_MODES[ptype]) or "none"
+        fail(f"mode {mode!r} not allowed for {ptype} (allowed: {allowed})")
+    code = raw.get("cameo")
+    if isinstance(code, int):
+        fail("cameo must be a quoted string (leading zeros matter)")
+    if not isinstance(code, str) or code not in cameo:
+        fail(f"cameo code {code!r} not in {CAMEO_PATH.name}")
+    row = cameo[code]
+    if row.type != ptype:
+        fail(f"type {ptype} does not match cameo {code} ({row.type}); pick a {ptype} code")
+    own_ctx = _str_list(raw.get("contexts"), "contexts", fail)
+    bad = [c for c in own_ctx if c not in PLOVER_CONTEXTS]
+    if bad:
+        fail(f"unknown context(s) {bad}")
+    contexts = tuple(dict.fromkeys(row.contexts + own_ctx))
+    args = _parse_args(raw.get("args"), fail)
+    forms = _str_list(raw.get("forms"), "forms", fail)
+    if forms and phrase_v is not None:
+        fail("forms are only allowed on single-lemma entries")
+    return TriggerEntry(
+        id=entry_id, lang=lang, lemma=lemma_v, phrase=phrase_v, head=head, pos=pos, type=ptype,
+        mode=mode, cameo=code, contexts=contexts, args=args, quad_class=row.quad_class,
+        goldstein=row.goldstein, forms=forms, line=line,
+    )
+
+
+def load_triggers_file(path: str | Path, lang: str, cameo: dict[str, CameoRow] | None = None
+                       ) -> TriggerLexicon:
+    """Load and validate one trigger file (uncached; ``load_triggers`` is the cached entry point)."""
+    path = Path(path)
+    cameo = cameo if cameo is not None else load_cameo()
+    try:
+        data = yaml.load(path.read_text(encoding="utf-8"), Loader=_LineLoader)  # noqa: S506 (SafeLoader)
+    except OSError as exc:
+        raise DataFileError(f"cannot read: {exc}", where=str(path)) from exc
+    except yaml.YAMLError as exc:
+        raise DataFileError(f"invalid YAML: {exc}", where=str(path)) from exc
+    if not isinstance(data, dict) or not isinstance(data.get("entries"), list):
+        raise DataFileError("top level must be a mapping with an 'entries' list", where=str(path))
+    if data.get("version") != 1:
+        raise DataFileError(f"unsupported version {data.get('version')!r} (expected 1)", where=str(path))
+    if data.get("lang") != lang:
+        raise DataFileError(f"lang is {data.get('lang')!r}, expected {lang!r}", where=str(path))
+    entries: list[TriggerEntry] = []
+    seen_ids: dict[str, int | None] = {}
+    seen_keys: dict[tuple[Any, ...], str] = {}
+    for idx, raw in enumerate(data["entries"]):
+        entry = _parse_entry(raw, idx, lang, path, cameo)
+        where = f"{path}:{entry.line}"
+        if entry.id in seen_ids:
+            raise DataFileError(f"entry {entry.id!r}: duplicate id (first at line {seen_ids[entry.id]})",
+                                where=where)
+        seen_ids[entry.id] = entry.line
+        key = (entry.lemmas, entry.pos, frozenset(entry.args.objects))
+        if key in seen_keys:
+            raise DataFileError(
+                f"entry {entry.id!r}: same lemma/phrase, pos and objects as {seen_keys[key]!r}", where=where)
+        seen_keys[key] = entry.id
+        entries.append(entry)
+    return TriggerLexicon(lang, tuple(entries), str(path))
+
+
+@lru_cache(maxsize=4)
+def load_triggers(lang: str) -> TriggerLexicon:
+    """The validated trigger lexicon of ``lang`` ("en" or "fr"), cached."""
+    if lang not in LANGS:
+        raise DataFileError(f"no trigger lexicon for language {lang!r}", where=str(DATA_DIR))
+    return load_triggers_file(DATA_DIR / lang / "triggers.yaml", lang)
+
+
+# --------------------------------------------------------------------------- matching
+
+
+_FR_VERB_ENDINGS = ("ées", "és", "ée", "é", "ent", "es", "e", "a", "ait", "aient", "era", "eront", "erait")
+
+
+def _fr_verb_guesses(token: Any) -> list[str]:
+    """Infinitives for a French verb the lemmatizer left inflected ("frappe" -> "frapper")."""
+    if token.pos_ not in ("VERB", "AUX") or token.lang_ != "fr":
+        return []
+    lemma = _norm(token.lemma_ or token.text)
+    if lemma.endswith(("er", "ir", "re", "oir")):
+        return []
+    for ending in _FR_VERB_ENDINGS:
+        if lemma.endswith(ending) and len(lemma) - len(ending) >= 3:
+            return [lemma[: -len(ending)] + "er"]
+    return []
+
+
+def _token_keys(token: Any) -> list[str]:
+    """Lookup keys for a token, best first: lemma, lemma without accents, form, form without
+    accents, then (French verbs only) a repaired infinitive."""
+    lemma = _norm(token.lemma_ or "")
+    form = _norm(token.text)
+    keys = [lemma, strip_accents(lemma), form, strip_accents(form), *_fr_verb_guesses(token)]
+    return [k for k in dict.fromkeys(keys) if k]
+
+
+def _is_participle(token: Any) -> bool:
+    return token.tag_ in ("VBN", "VBD", "VBG") or "Part" in token.morph.get("VerbForm")
+
+
+def objects_of(token: Any) -> set[str]:
+    """Lemmas of the complements of a trigger token, used by ``objects``/``not_objects``.
+
+    Direct objects, obliques and nominal modifiers, compounds ("missile launch"),
+    the passive subject ("a missile was fired") and, one level down, their own
+    complements ("une salve de roquettes", "fired a barrage of rockets").
+    """
+    out: set[str] = set()
+
+    def add(tok: Any) -> None:
+        lem = _norm(tok.lemma_ or tok.text)
+        out.add(lem)
+        out.add(strip_accents(lem))
+        out.add(_norm(tok.text))
+
+    for child in token.children:
+        if child.dep_ in _OBJECT_DEPS and child.pos_ not in ("PUNCT", "CCONJ", "DET"):
+            add(child)
+            for grand in child.children:
+                if grand.dep_ in _OBJECT_DEPS and grand.pos_ not in ("PUNCT", "CCONJ", "DET"):
+                    add(grand)
+                    for great in grand.children:  # "fired a barrage of rockets": prep -> pobj
+                        if great.dep_ in ("pobj", "conj", "nmod", "compound"):
+                            add(great)
+    return out
+
+
+@dataclass
+class TriggerLexicon:
+    lang: str
+    entries: tuple[TriggerEntry, ...]
+    path: str = ""
+    _single: dict[str, list[TriggerEntry]] = field(default_factory=dict, repr=False)
+    _phrase: dict[str, list[TriggerEntry]] = field(default_factory=dict, repr=False)
+    _by_id: dict[str, TriggerEntry] = field(default_factory=dict, repr=False)
+
+    def __post_init__(self) -> None:
+        single: dict[str, list[TriggerEntry]] = defaultdict(list)
+        phrase: dict[str, list[TriggerEntry]] = defaultdict(list)
+        for e in self.entries:
+            self._by_id[e.id] = e
+            if e.is_phrase:
+                for key in dict.fromkeys((e.head_lemma, strip_accents(e.head_lemma))):
+                    phrase[key].append(e)
+            else:
+                for form in (e.lemmas[0], *e.forms):
+                    for key in dict.fromkeys((form, strip_accents(form))):
+                        if e not in single[key]:
+                            single[key].append(e)
+        self._single = dict(single)
+        self._phrase = dict(phrase)
+
+    def __len__(self) -> int:
+        return len(self.entries)
+
+    def get(self, entry_id: str) -> TriggerEntry | None:
+        return self._by_id.get(entry_id)
+
+    def by_type(self) -> dict[str, list[TriggerEntry]]:
+        out: dict[str, list[TriggerEntry]] = defaultdict(list)
+        for e in self.entries:
+            out[e.type].append(e)
+        return dict(out)
+
+    # ---- lookup
+
+    def _lookup(self, index: dict[str, list[TriggerEntry]], token: Any) -> list[TriggerEntry]:
+        found: list[TriggerEntry] = []
+        for key in _token_keys(token):
+            for e in index.get(key, ()):
+                if e not in found:
+                    found.append(e)
+        return found
+
+    @staticmethod
+    def _pos_filter(entries: list[TriggerEntry], token: Any) -> list[TriggerEntry]:
+        pos = token.pos_
+        if pos == "ADJ" and not _is_participle(token):
+            pos = "ADJ-plain"  # "fine", "ready": only ADJ entries, no VERB entry
+        fitting = [e for e in entries if pos in _POS_COMPAT[e.pos] or (pos == "ADJ-plain" and e.pos == "ADJ")]
+        if not fitting and pos == "VERB":
+            # nouns tagged as verbs ("Protests erupt"); never the reverse ("a fire broke out")
+            fitting = [e for e in entries if e.pos == "NOUN"]
+        # a noun used as a modifier ("riot police", "protest movement") is not an event
+        if token.dep_ == "compound":
+            fitting = [e for e in fitting if e.pos != "NOUN" or e.is_phrase]
+        return fitting
+
+    @staticmethod
+    def _token_has(token: Any, lemma: str) -> bool:
+        return lemma in _token_keys(token) or strip_accents(lemma) in _token_keys(token)
+
+    @classmethod
+    def _phrase_word(cls, tok: Any, lemma: str) -> bool:
+        """A non-head word of a phrase: by lemma, or an inflected form of it when the
+        lemmatizer missed ("piégée" for "piégé")."""
+        if cls._token_has(tok, lemma):
+            return True
+        return len(lemma) >= 4 and strip_accents(tok.text).startswith(strip_accents(lemma))
+
+    def _match_phrase(self, entry: TriggerEntry, head_tok: Any, sent: Any) -> TriggerMatch | None:
+        """Find the other lemmas of ``entry`` around ``head_tok``, in order, within the sentence."""
+        lemmas = entry.lemmas
+        doc = head_tok.doc
+        lo, hi = sent.start, sent.end
+        positions: list[int] = [0] * len(lemmas)
+        positions[entry.head] = head_tok.i
+        related = {t.i for t in head_tok.subtree}
+        anc = head_tok.head
+        for _ in range(2):  # "mettre en garde": the head may hang below a support word
+            related.add(anc.i)
+            related.update(c.i for c in anc.children)
+            anc = anc.head
+
+        def ok(tok: Any, gap: int) -> bool:
+            return gap <= 1 or tok.i in related
+
+        # left of the head, walking backwards; right of the head, walking forwards
+        for step, rng in ((-1, range(entry.head - 1, -1, -1)), (1, range(entry.head + 1, len(lemmas)))):
+            cur = head_tok.i
+            for k in rng:
+                found = None
+                j = cur + step
+                gap = 0
+                while lo <= j < hi and gap <= MAX_PHRASE_GAP:
+                    tok = doc[j]
+                    if tok.text in (";", ":", "!", "?") or (tok.text == "," and gap > 0):
+                        break
+                    if self._phrase_word(tok, lemmas[k]) and ok(tok, gap):
+                        found = j
+                        break
+                    j += step
+                    gap += 1
+                if found is None:
+                    return None
+                positions[k] = found
+                cur = found
+        return TriggerMatch(entry, min(positions), max(positions) + 1, head_tok.i)
+
+    def match(self, sent: Any) -> list[TriggerMatch]:
+        """All candidate triggers in a sentence ``Span`` (doc-level token indices).
+
+        Phrases win over the words they contain: a single-word or shorter match
+        lying inside a longer phrase match is dropped. Entries sharing a lemma
+        are all returned; see ``select`` for their ``objects`` constraints.
+        """
+        matches: list[TriggerMatch] = []
+        for tok in sent:
+            if tok.is_punct or tok.is_space:
+                continue
+            for e in self._pos_filter(self._lookup(self._single, tok), tok):
+                matches.append(TriggerMatch(e, tok.i, tok.i + 1, tok.i))
+            for e in self._pos_filter(self._lookup(self._phrase, tok), tok):
+                m = self._match_phrase(e, tok, sent)
+                if m is not None:
+                    matches.append(m)
+        return _prefer_longest(matches)
+
+    # ---- object constraints
+
+    @staticmethod
+    def select(match: TriggerMatch, object_lemmas: Iterable[str]) -> bool:
+        """Does ``match``'s entry accept a trigger whose complements have these lemmas?"""
+        args = match.entry.args
+        objs = {strip_accents(_norm(o)) for o in object_lemmas}
+        if args.not_objects and objs & {strip_accents(o) for o in args.not_objects}:
+            return False
+        if args.objects:
+            return bool(objs & {strip_accents(o) for o in args.objects})
+        return True
+
+    @staticmethod
+    def _subject_excluded(match: TriggerMatch, head: Any) -> bool:
+        """``not_objects`` also bars a subject: "une épidémie frappe la région"."""
+        banned = {strip_accents(o) for o in match.entry.args.not_objects}
+        children = list(head.children)
+        if head.dep_ in ("advcl", "acl", "conj") and not any(c.dep_.startswith("nsubj") for c in children):
+            children += list(head.head.children)  # "an earthquake struck, killing ten"
+        for child in children:
+            if child.dep_ in ("nsubj", "nsubj:pass", "nsubjpass"):
+                if strip_accents(_norm(child.lemma_ or child.text)) in banned:
+                    return True
+        return False
+
+    def match_selected(self, sent: Any) -> list[TriggerMatch]:
+        """``match`` with object constraints applied, one entry per trigger span.
+
+        For the same span and head, an entry whose ``objects`` list matched is
+        preferred over entries without an ``objects`` constraint.
+        """
+        doc = sent.doc
+        kept: dict[tuple[int, int, int], list[TriggerMatch]] = defaultdict(list)
+        for m in self.match(sent):
+            head = doc[m.head]
+            if m.entry.args.not_objects and self._subject_excluded(m, head):
+                continue
+            if self.select(m, objects_of(head)):
+                kept[(m.token_start, m.token_end, m.head)].append(m)
+        out: list[TriggerMatch] = []
+        for group in kept.values():
+            constrained = [m for m in group if m.entry.args.objects]
+            out.append((constrained or group)[0])
+        return sorted(out, key=lambda m: (m.token_start, m.token_end))
+
+
+def _prefer_longest(matches: list[TriggerMatch]) -> list[TriggerMatch]:
+    """Keep, for each head token, the matches with the most lemmas; drop matches
+    lying inside a match with more lemmas ("ouvrir le feu" hides "feu")."""
+    if not any(m.entry.is_phrase for m in matches):
+        return matches
+    best: dict[int, int] = {}
+    for m in matches:
+        best[m.head] = max(best.get(m.head, 0), len(m.entry.lemmas))
+    kept = [m for m in matches if len(m.entry.lemmas) == best[m.head]]
+    phrases = [m for m in kept if m.entry.is_phrase]
+    return [
+        m for m in kept
+        if not any(
+            p.token_start <= m.head < p.token_end and len(p.entry.lemmas) > len(m.entry.lemmas)
+            for p in phrases
+        )
+    ]
+
+
+def iter_entries(langs: Sequence[str] = LANGS) -> Iterable[TriggerEntry]:
+    for lang in langs:
+        yield from load_triggers(lang).entries
