@@ -406,3 +406,18 @@ def test_version_1_store_without_languages_column(tmp_path: Path) -> None:
         html = c.get("/events", params={"lang": "fr"}).text
         assert 'data-facet="lang"' in html and "ev-request" not in html
         assert c.get("/api/documents/fr1").status_code == 200
+
+
+def test_idle_connection_is_released_for_other_writers(tmp_path: Path) -> None:
+    import time
+
+    path = make_db(tmp_path / "idle.duckdb")
+    with TestClient(create_app(path, idle_close=0.2)) as c:
+        assert c.get("/api/stats").json()["events"] == 4
+        time.sleep(0.8)
+        con = duckdb.connect(str(path))  # would fail while the app holds the file
+        con.execute("INSERT INTO events (event_id, type, quad_class, date, status) "
+                    "VALUES ('ev-new', 'AID', 2, DATE '2026-11-26', 'occurred')")
+        con.close()
+        assert c.get("/api/stats").json()["events"] == 5  # cache keyed on the file state
+        assert c.get("/api/events").json()["items"][0]["event_id"] == "ev-new"

@@ -11,6 +11,8 @@ import io
 import json
 import logging
 import threading
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
 from datetime import date
 from importlib import resources
 from pathlib import Path
@@ -81,20 +83,28 @@ def _qs(items: list[tuple[str, str]], **overrides: Any) -> str:
     return urlencode(keep)
 
 
-def create_app(db_path: str | Path, *, max_body: int = DEFAULT_MAX_BODY, pipeline_factory: Any = None) -> FastAPI:
+def create_app(db_path: str | Path, *, max_body: int = DEFAULT_MAX_BODY, pipeline_factory: Any = None,
+               idle_close: float | None = 5.0) -> FastAPI:
     """Build the app for the store at ``db_path``.
 
-    ``pipeline_factory(lang, pub_date)`` returns an object with ``code_text``; by default
-    ``dragoman.pipeline.Pipeline`` (loaded on first use, cached per language).
+    ``pipeline_factory(lang)`` returns a callable pipeline (documents in, documents out); by
+    default ``dragoman.pipeline.Pipeline`` (loaded on first use, cached per language).
+    ``idle_close``: seconds without requests after which the database file is released.
     """
-    db = Database(db_path)
+    db = Database(db_path, idle_close=idle_close)
+
+    @asynccontextmanager
+    async def lifespan(_app: FastAPI) -> AsyncIterator[None]:
+        yield
+        db.close()
+
     templates = _make_templates()
     app = FastAPI(
         title="Dragoman event data API",
         version=__version__,
         description="PLOVER-coded political events from French and English news, with provenance. "
                     "Errors are RFC 7807 problems; lists take the same filters as the Events page.",
-        docs_url=None, redoc_url=None, openapi_url="/openapi.json",
+        docs_url=None, redoc_url=None, openapi_url="/openapi.json", lifespan=lifespan,
     )
     app.state.db = db
     app.state.coder = coder.Coder(pipeline_factory)

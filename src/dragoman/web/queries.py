@@ -12,6 +12,7 @@ from __future__ import annotations
 import json
 import os
 import threading
+import time
 from collections import OrderedDict
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
@@ -80,15 +81,20 @@ def _connect_read_only(path: Path) -> duckdb.DuckDBPyConnection:
 class Database:
     """The web app's handle on one store file."""
 
-    def __init__(self, path: str | os.PathLike[str], *, cache_size: int = 256):
+    def __init__(self, path: str | os.PathLike[str], *, cache_size: int = 256, idle_close: float | None = 5.0):
         self.path = Path(path)
+        # DuckDB lets no other process write while we hold the file open (even read-only), so the
+        # connection is closed after ``idle_close`` seconds without requests: `dragoman ingest` can
+        # then run next to a server that nobody is browsing.
+        self.idle_close = idle_close
+        self._timer: threading.Timer | None = None
+        self._last_used = 0.0
         self._con: duckdb.DuckDBPyConnection | None = None
         self._cond = threading.Condition()
         self._readers = 0
         self._writing = False
         self._cache: OrderedDict[tuple, Any] = OrderedDict()
         self._cache_size = cache_size
-        self._stamp: tuple | None = None
         self._columns: dict[str, set[str]] = {}
 
     # -- connection handling -------------------------------------------------
@@ -108,9 +114,7 @@ class Database:
                 self._cond.wait()
             if self._con is None:
                 self._con = _connect_read_only(self.path)
-                self._cache.clear()
                 self._columns.clear()
-                self._stamp = self._file_stamp()
             self._readers += 1
             cur = self._con.cursor()
         try:
@@ -119,7 +123,27 @@ class Database:
             cur.close()
             with self._cond:
                 self._readers -= 1
+                self._last_used = time.monotonic()
                 self._cond.notify_all()
+                if self.idle_close is not None and self._timer is None:
+                    self._timer = threading.Timer(self.idle_close, self._close_if_idle)
+                    self._timer.daemon = True
+                    self._timer.start()
+
+    def _close_if_idle(self) -> None:
+        with self._cond:
+            self._timer = None
+            if self._con is None or self.idle_close is None:
+                return
+            idle = time.monotonic() - self._last_used
+            if self._readers == 0 and not self._writing and idle >= self.idle_close:
+                self._con.close()
+                self._con = None
+                return
+            # Used meanwhile: look again when the idle period could be over.
+            self._timer = threading.Timer(max(self.idle_close - idle, 0.05), self._close_if_idle)
+            self._timer.daemon = True
+            self._timer.start()
 
     @contextmanager
     def writing(self) -> Iterator[None]:
@@ -143,6 +167,9 @@ class Database:
 
     def close(self) -> None:
         with self._cond:
+            if self._timer is not None:
+                self._timer.cancel()
+                self._timer = None
             if self._con is not None:
                 self._con.close()
                 self._con = None
