@@ -204,6 +204,17 @@ def test_locative_places(nlp):
     assert where(nlp, "Fighting broke out near Kharkiv.", "en", "broke") == ("Kharkiv", "Kharkiv", "UKR")
 
 
+def test_direction_words_and_area_phrases(nlp):
+    assert where(nlp, "Hezbollah declared a ceasefire in south Lebanon.", "en", "declared") == (
+        "Lebanon", "Lebanon", "LBN")
+    assert where(nlp, "Supporters blocked roads in the capital city of Algiers.", "en", "blocked") == (
+        "Algiers", "Algiers", "DZA")
+    assert where(nlp, "Des partisans ont bloqué des routes dans la capitale, Alger.", "fr", "bloqué") == (
+        "Alger", "Algiers", "DZA")
+    # A country whose name starts with a direction word keeps it.
+    doc = coded(nlp, "Elections were held in East Timor and South Sudan.", "en")
+    assert [m[1] for m in mentions(doc)] == ["Timor Leste", "South Sudan"]
+
 def test_site_of_a_place_as_object(nlp):
     # The object is a site of the place: the place is where it happened (cities, not countries).
     assert where(nlp, "Syrian forces shelled districts of Aleppo last Sunday.", "en", "shelled") == (

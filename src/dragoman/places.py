@@ -290,14 +290,15 @@ def load_place_cues(lang: str) -> PlaceCues:
     kinds = {_norm_cue(w): "loc" for w in raw["locative"]}
     kinds.update({_norm_cue(w): "dest" for w in raw["destination"]})
     kinds.update({_norm_cue(w): "weak" for w in raw.get("weak") or []})
-    dets = [_norm_cue(w) for w in raw["determiners"]]
+    # Direction words ("south Lebanon", "central Iran") are skipped like determiners.
+    dets = [_norm_cue(w) for w in raw["determiners"] + list(raw.get("modifiers") or [])]
     return PlaceCues(
         labels=frozenset(raw["entity_labels"]),
         prep_re=re.compile(rf"(?:^|[\s(,;:«\"])(?P<p>{_alt(kinds)})\s*$"),
         kinds=kinds,
         det_re=re.compile(rf"(?:^|(?<=[\s(,;:«\"]))(?:{_alt(dets)})\s*$"),
         area_re=re.compile(rf"(?:^|[\s(,;:])(?P<noun>{_alt(_norm_cue(w) for w in raw['area_nouns'])})"
-                           rf"\s+(?:de|du|des|d'|of)\s*$"),
+                           rf"(?:\s+(?:de|du|des|d'|of)|\s*,)\s*$"),
         travel=frozenset(_norm_cue(w) for w in raw["travel"]),
         site_nouns=frozenset(_norm_cue(w) for w in raw["site_nouns"]),
         site_re=re.compile(rf"(?:^|\s)(?:{_alt(_norm_cue(w) for w in raw['site_nouns'])})"
@@ -307,9 +308,12 @@ def load_place_cues(lang: str) -> PlaceCues:
 
 def _cue_before(before: str, cues: PlaceCues, depth: int = 0) -> str | None:
     """The kind of preposition ('loc', 'dest', 'weak') that governs a place starting
-    right after ``before`` (skipping determiners and "le nord de"-style area nouns)."""
+    right after ``before``, skipping determiners, direction words ("south Lebanon") and
+    area nouns ("dans le nord de la Syrie", "in the capital city of Algiers", "dans la
+    capitale, Alger")."""
     s = _norm_cue(before).rstrip()
-    for _ in range(4):
+    skips = 2 if depth else 0  # inside an area phrase, allow a couple of adjectives
+    for _ in range(6):
         m = cues.prep_re.search(s)
         if m:
             return cues.kinds.get(re.sub(r"\s+", " ", m.group("p")))
@@ -317,9 +321,15 @@ def _cue_before(before: str, cues: PlaceCues, depth: int = 0) -> str | None:
         if m and depth < 2:
             return _cue_before(s[:m.start("noun")], cues, depth + 1)
         m = cues.det_re.search(s)
-        if not m or m.start() == m.end():
-            return None
-        s = s[:m.start()].rstrip()
+        if m and m.start() < m.end():
+            s = s[:m.start()].rstrip()
+            continue
+        m = re.search(r"(?:^|\s)[^\W\d_][\w'-]*$", s)
+        if skips and m:
+            skips -= 1
+            s = s[:m.start()].rstrip()
+            continue
+        return None
     return None
 
 
@@ -411,14 +421,18 @@ def _sentence_mentions(doc: Document, sent: Sentence, gaz: Gazetteer, cues: Plac
             continue
         i0 = ent.start - span.start
         i1 = ent.end - span.start
-        while i0 < i1 - 1 and cues.det_re.fullmatch(_norm_cue(toks[i0].text)):
-            i0 += 1
         while i1 > i0 + 1 and not any(ch.isalnum() for ch in toks[i1 - 1].text):
             i1 -= 1
-        s, e = offs[i0][0], offs[i1 - 1][1]
+        e = offs[i1 - 1][1]
+        # The whole entity first ("East Timor"), then without leading articles or
+        # direction words ("the Gaza Strip", "south Lebanon").
+        cands = gaz.lookup(doc.text[offs[i0][0]:e])
+        while not cands and i0 < i1 - 1 and cues.det_re.fullmatch(_norm_cue(toks[i0].text)):
+            i0 += 1
+            cands = gaz.lookup(doc.text[offs[i0][0]:e])
+        s = offs[i0][0]
         if taken(s, e):
             continue
-        cands = gaz.lookup(doc.text[s:e])
         raw = _Raw(toks[i0].i, toks[i1 - 1].i + 1, s, e, cands, True)
         (found if cands else unresolved).append(raw)
     scan(multi_only=False)
@@ -518,7 +532,7 @@ def event_location(doc: Document, sentence_index: int, trigger_token_i: int) -> 
         if kind is None and is_travel and parsed and head.dep_ in ("obj", "dobj") and (
                 head.head.i == trigger.i or _norm_cue(head.head.lemma_) in cues.travel):
             kind = "dest"
-        if kind is None and parsed and loc.feature_class != "A":
+        if kind is None and parsed:
             site = _site_object(head, cues)
             if site is not None and clause_link(site, trigger) == (0, 1):
                 kind = "loc"
