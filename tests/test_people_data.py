@@ -106,7 +106,11 @@ def holders(people, owner: str, role: str, day: dt.date, office_contains: str | 
         for o in p["offices"]:
             if o["role"] != role or not surely_holds(o, day):
                 continue
-            if office_contains and office_contains not in o["office"]:
+            # "=Title" asks for that exact office title, "text" for titles containing it.
+            if office_contains and not (
+                o["office"] == office_contains[1:] if office_contains.startswith("=")
+                else office_contains in o["office"]
+            ):
                 continue
             out.append(p["id"])
     return sorted(set(out))
@@ -268,6 +272,43 @@ SPOT = [
     ("IGO", "secretary_general", "2015-01-01", "yukiya-amano", "Atomic"),
     ("IGO", "secretary_general", "2021-01-01", "tedros-adhanom-ghebreyesus", "World Health"),
     ("EUR", "commission_president", "2010-01-01", "jose-manuel-barroso"),
+    ("IRN", "supreme_leader", "2010-01-01", "ali-khamenei"),
+    ("IRN", "head_of_state", "2016-01-01", "hassan-rouhani"),
+    ("IRN", "head_of_state", "2008-01-01", "mahmoud-ahmadinejad"),
+    ("IRN", "foreign_minister", "2015-07-14", "mohammad-javad-zarif"),
+    ("ISR", "head_of_government", "2007-01-01", "ehud-olmert"),
+    ("ISR", "head_of_government", "2022-01-01", "naftali-bennett"),
+    ("ISR", "defence_minister", "2021-01-01", "benny-gantz"),
+    ("UKR", "head_of_state", "2016-01-01", "petro-poroshenko"),
+    ("UKR", "defence_minister", "2022-06-01", "oleksii-reznikov"),
+    ("UKR", "foreign_minister", "2022-06-01", "dmytro-kuleba"),
+    ("KOR", "head_of_state", "2019-01-01", "moon-jae-in"),
+    ("PRK", "supreme_leader", "2005-01-01", "kim-jong-il"),
+    ("PRK", "supreme_leader", "2018-06-12", "kim-jong-un"),
+    ("SAU", "crown_prince", "2019-01-01", "mohammed-bin-salman"),
+    ("SAU", "monarch", "2010-01-01", "king-abdullah-saudi"),
+    ("TUR", "head_of_government", "2010-01-01", "recep-tayyip-erdogan"),
+    ("TUR", "head_of_state", "2010-01-01", "abdullah-gul"),
+    ("IND", "head_of_government", "2010-01-01", "manmohan-singh"),
+    ("JPN", "head_of_government", "2004-01-01", "junichiro-koizumi"),
+    ("JPN", "foreign_minister", "2015-01-01", "fumio-kishida"),
+    ("BRA", "head_of_state", "2020-01-01", "jair-bolsonaro"),
+    ("ITA", "head_of_government", "2009-01-01", "silvio-berlusconi"),
+    ("CAN", "head_of_government", "2010-01-01", "stephen-harper"),
+    ("AUS", "foreign_minister", "2015-01-01", "julie-bishop"),
+    ("MEX", "head_of_state", "2020-01-01", "andres-manuel-lopez-obrador"),
+    ("ZAF", "head_of_state", "2012-01-01", "jacob-zuma"),
+    ("ARG", "head_of_state", "2017-01-01", "mauricio-macri"),
+    ("IDN", "head_of_state", "2010-01-01", "susilo-bambang-yudhoyono"),
+    ("SYR", "head_of_state", "2012-01-01", "bashar-al-assad"),
+    ("IRQ", "head_of_government", "2010-01-01", "nouri-al-maliki"),
+    ("EGY", "head_of_state", "2013-01-01", "mohamed-morsi"),
+    ("PSE", "head_of_state", "2010-01-01", "mahmoud-abbas"),
+    ("LBN", "armed_group_leader", "2010-01-01", "hassan-nasrallah"),
+    ("AFG", "head_of_state", "2010-01-01", "hamid-karzai"),
+    ("IMG", "armed_group_leader", "2015-01-01", "abu-bakr-al-baghdadi", "Islamic State"),
+    ("IMG", "armed_group_leader", "2005-01-01", "osama-bin-laden", "=Emir of al-Qaeda"),
+    ("VAT", "head_of_state", "2010-01-01", "benedict-xvi"),
     # Tusk is filed under Poland (his current office); "*" looks at every person.
     ("*", "council_president", "2016-01-01", "donald-tusk", "European Council"),
     ("EUR", "high_representative", "2016-01-01", "federica-mogherini"),
@@ -280,6 +321,101 @@ def test_spot_checks(people, spot):
     office_contains = spot[4] if len(spot) > 4 else None
     found = holders(people, owner, role, dt.date.fromisoformat(day), office_contains)
     assert found == [expected]
+
+
+PRESS_SPELLINGS = [
+    ("fr", "Vladimir Poutine", "vladimir-putin"),
+    ("en", "Vladimir Putin", "vladimir-putin"),
+    ("en", "Sergei Shoigu", "sergei-shoigu"),
+    ("fr", "Sergueï Choïgou", "sergei-shoigu"),
+    ("en", "Volodymyr Zelenskyy", "volodymyr-zelensky"),
+    ("fr", "Volodymyr Zelensky", "volodymyr-zelensky"),
+    ("en", "Kim Jong Un", "kim-jong-un"),
+    ("fr", "Kim Jong-un", "kim-jong-un"),
+    ("fr", "Benyamin Netanyahou", "benjamin-netanyahu"),
+    ("en", "Benjamin Netanyahu", "benjamin-netanyahu"),
+    ("en", "Recep Tayyip Erdogan", "recep-tayyip-erdogan"),
+    ("fr", "Recep Tayyip Erdoğan", "recep-tayyip-erdogan"),
+    ("fr", "Xi Jinping", "xi-jinping"),
+    ("fr", "Bachar el-Assad", "bashar-al-assad"),
+    ("fr", "Mohammed ben Salmane", "mohammed-bin-salman"),
+    ("fr", "Mouammar Kadhafi", "muammar-gaddafi"),
+    ("fr", "Oussama ben Laden", "osama-bin-laden"),
+]
+PRESS_SURNAMES = [
+    ("fr", "Poutine", "vladimir-putin"),
+    ("en", "Putin", "vladimir-putin"),
+    ("fr", "Choïgou", "sergei-shoigu"),
+    ("fr", "Netanyahou", "benjamin-netanyahu"),
+    ("en", "Erdogan", "recep-tayyip-erdogan"),
+    ("en", "Zelenskyy", "volodymyr-zelensky"),
+]
+
+
+@pytest.mark.parametrize("lang,name,pid", PRESS_SPELLINGS)
+def test_press_spellings(people, lang, name, pid):
+    owners = [p["id"] for p in people if name in p["names"][lang]]
+    assert owners == [pid]
+
+
+@pytest.mark.parametrize("lang,name,pid", PRESS_SURNAMES)
+def test_press_surnames(people, lang, name, pid):
+    owners = [p["id"] for p in people if name in p["surnames"][lang]]
+    assert pid in owners
+
+
+def test_header_states_checked_through_date():
+    header = []
+    for line in PEOPLE.read_text(encoding="utf-8").splitlines():
+        if not line.startswith("#"):
+            break
+        header.append(line)
+    assert re.search(r"Checked through: \d{4}-\d{2}-\d{2}", "\n".join(header))
+
+
+# Core offices of the G20 members, both Koreas, Iran, Israel and Ukraine must be filled every day
+# from 2000 to the checked-through date, except for these documented gaps (owner, role, gap start):
+CHECKED_THROUGH = dt.date(2025, 6, 30)
+CORE_OWNERS = ["USA", "RUS", "CHN", "FRA", "GBR", "DEU", "JPN", "ITA", "CAN", "AUS", "IND", "BRA", "ARG",
+               "MEX", "IDN", "KOR", "PRK", "TUR", "SAU", "ZAF", "IRN", "ISR", "UKR"]
+CORE_ROLES = ["head_of_state", "head_of_government", "foreign_minister", "defence_minister"]
+KNOWN_GAPS = {
+    # acting or vacant periods, whose acting holders are not listed
+    ("USA", "defence_minister", "2019-01"), ("USA", "defence_minister", "2020-11"),
+    ("CHN", "defence_minister", "2023-10"), ("KOR", "head_of_state", "2017-03"),
+    ("KOR", "head_of_state", "2025-04"), ("KOR", "defence_minister", "2024-12"),
+    ("PRK", "foreign_minister", "2007-01"), ("PRK", "defence_minister", "2015-04"),
+    ("IRN", "head_of_state", "2024-05"), ("IRN", "foreign_minister", "2024-05"),
+    ("ISR", "foreign_minister", "2012-12"), ("UKR", "head_of_state", "2014-02"),
+    ("UKR", "foreign_minister", "2009-03"), ("UKR", "defence_minister", "2009-06"),
+    # holders filed under the body they lead now (EUR / UNO), whose national office is still listed
+    ("DEU", "defence_minister", "2013-12"),  # Ursula von der Leyen (EUR)
+    ("ITA", "head_of_government", "2006-05"),  # Romano Prodi (EUR)
+    ("ITA", "head_of_government", "2021-02"),  # Mario Draghi (EUR)
+    ("ITA", "foreign_minister", "2014-02"),  # Federica Mogherini (EUR)
+    ("KOR", "foreign_minister", "2004-01"),  # Ban Ki-moon (UNO)
+    # office abolished
+    ("TUR", "head_of_government", "2018-07"),
+}
+
+
+def test_core_offices_have_no_unexplained_gaps(people):
+    found = set()
+    for owner in CORE_OWNERS:
+        for role in CORE_ROLES:
+            spans = sorted(
+                (bounds(o["from"])[0], CHECKED_THROUGH if o["to"] is None else bounds(o["to"])[1])
+                for p in people if p["country"] == owner
+                for o in p["offices"] if o["role"] == role
+            )
+            if not spans:
+                continue
+            covered = dt.date(2000, 1, 1)
+            for start, end in spans + [(CHECKED_THROUGH + dt.timedelta(days=45), CHECKED_THROUGH)]:
+                if start > covered + dt.timedelta(days=45):
+                    found.add((owner, role, covered.strftime("%Y-%m")))
+                covered = max(covered, end)
+    assert found == KNOWN_GAPS
 
 
 def test_same_day_handover_leaves_no_gap_in_usa_presidency(people):
