@@ -17,6 +17,9 @@ def register(app: typer.Typer) -> None:
         port: int = typer.Option(8000, "--port", min=1, max=65535, help="TCP port."),
         max_body: int = typer.Option(2 * 1024 * 1024, "--max-body", min=1024,
                                      help="Largest request body accepted, in bytes (413 above)."),
+        idle_close: float = typer.Option(10.0, "--idle-close", min=0.0,
+                                         help="Release the database file after this many idle seconds, so "
+                                              "`dragoman ingest` can write meanwhile (0: keep it open)."),
     ) -> None:
         """Serve the web app and HTTP API over a store (read-only except ingest requests)."""
         from rich.console import Console
@@ -33,5 +36,5 @@ def register(app: typer.Typer) -> None:
             console.print(f"[yellow]warning[/yellow] binding {host}: the app has no authentication; "
                           "anyone who reaches this address can read the store and add documents.")
         console.print(f"Dragoman serving {db} on http://{host}:{port}/ (Ctrl-C stops)")
-        uvicorn.run(create_app(db, max_body=max_body), host=host, port=port, log_level="warning",
-                    server_header=False)
+        uvicorn.run(create_app(db, max_body=max_body, idle_close=idle_close or None), host=host, port=port,
+                    log_level="warning", server_header=False)

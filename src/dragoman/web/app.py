@@ -84,7 +84,7 @@ def _qs(items: list[tuple[str, str]], **overrides: Any) -> str:
 
 
 def create_app(db_path: str | Path, *, max_body: int = DEFAULT_MAX_BODY, pipeline_factory: Any = None,
-               idle_close: float | None = 5.0) -> FastAPI:
+               idle_close: float | None = 10.0) -> FastAPI:
     """Build the app for the store at ``db_path``.
 
     ``pipeline_factory(lang)`` returns a callable pipeline (documents in, documents out); by

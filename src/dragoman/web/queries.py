@@ -81,7 +81,7 @@ def _connect_read_only(path: Path) -> duckdb.DuckDBPyConnection:
 class Database:
     """The web app's handle on one store file."""
 
-    def __init__(self, path: str | os.PathLike[str], *, cache_size: int = 256, idle_close: float | None = 5.0):
+    def __init__(self, path: str | os.PathLike[str], *, cache_size: int = 256, idle_close: float | None = 10.0):
         self.path = Path(path)
         # DuckDB lets no other process write while we hold the file open (even read-only), so the
         # connection is closed after ``idle_close`` seconds without requests: `dragoman ingest` can
