@@ -85,6 +85,10 @@ FR_CASES = [
     ("Il a parlé hier soir.", "hier soir", "2024-03-13", "day"),
     ("Le texte date du 1er mars.", "du 1er mars", "2024-03-01", "day"),
     ("Les frappes de mi-mars 2024 ont cessé.", "mi-mars 2024", "2024-03-01", "month"),
+    ("Le décret du 12/03/2024 est paru.", "du 12/03/2024", "2024-03-12", "day"),
+    ("Ils ont manifesté dans la soirée de mardi.", "dans la soirée de mardi", "2024-03-12", "day"),
+    ("Ils ont manifesté le week-end dernier.", "le week-end dernier", "2024-03-04", "week"),
+    ("Ils ont voté fin février.", "fin février", "2024-02-01", "month"),
 ]
 
 EN_CASES = [
@@ -108,6 +112,10 @@ EN_CASES = [
     ("They will meet next Thursday.", "next Thursday", "2024-03-21", "day"),
     ("They met the day before yesterday.", "the day before yesterday", "2024-03-12", "day"),
     ("They met last September.", "last September", "2023-09-01", "month"),
+    ("They met in mid-March.", "in mid-March", "2024-03-01", "month"),
+    ("The decree of 3/12/2024 was published.", "3/12/2024", "2024-03-12", "day"),
+    ("They met on Sept. 29.", "on Sept. 29", "2023-09-29", "day"),
+    ("They marched last weekend.", "last weekend", "2024-03-04", "week"),
 ]
 
 BACKGROUND = [

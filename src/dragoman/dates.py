@@ -316,6 +316,9 @@ def _resolve_match(rule: DateRule, m: re.Match[str], pats: DatePatterns, pub: da
         return out(_weekday_date(pub, wd, int(p.get("shift", 0)), future), "day")
     if kind == "period":
         unit = p["unit"]
+        if p.get("weekend"):
+            # "ce week-end" / "last weekend": the week of the Saturday it names.
+            return out(_weekday_date(pub, 5, int(p.get("shift", 0)), future), unit)
         return out(_shift(_period_start(pub, unit), unit, int(p.get("shift", 0))), unit)
     if kind == "month_rel":
         month = _lookup(pats.months, g.get("month"))
