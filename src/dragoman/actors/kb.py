@@ -9,8 +9,12 @@ from __future__ import annotations
 
 import csv
 import datetime as dt
+import gc
+import hashlib
+import os
+import pickle
 import threading
-from collections.abc import Iterable, Sequence
+from collections.abc import Container, Iterable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -108,7 +112,7 @@ class Entry:
 
 # ---------------------------------------------------------------- YAML with line numbers
 
-class _LineLoader(yaml.SafeLoader):
+class _LineLoader(getattr(yaml, "CSafeLoader", yaml.SafeLoader)):  # libyaml parser when available
     pass
 
 
@@ -121,15 +125,54 @@ def _construct_mapping(loader: _LineLoader, node: yaml.MappingNode) -> dict[str,
 _LineLoader.add_constructor(yaml.resolver.BaseResolver.DEFAULT_MAPPING_TAG, _construct_mapping)
 
 
+def cache_dir() -> Path:
+    """Where parsed dictionaries are cached ($DRAGOMAN_CACHE_DIR, else ~/.cache/dragoman/actors)."""
+    base = os.environ.get("DRAGOMAN_CACHE_DIR")
+    if base:
+        return Path(base) / "actors"
+    return Path(os.environ.get("XDG_CACHE_HOME") or Path.home() / ".cache") / "dragoman" / "actors"
+
+
 def load_yaml(path: Path) -> dict[str, Any]:
+    """Parse a YAML data file (mappings get a ``__line__`` key), cached by content hash: PyYAML
+    needs ~20 s for a 50,000-entry file, the cached pickle a fraction of a second."""
     try:
-        data = yaml.load(path.read_text(encoding="utf-8"), Loader=_LineLoader)  # noqa: S506 - SafeLoader subclass
+        raw = path.read_bytes()
+    except OSError as err:
+        raise DataFileError(f"cannot read: {err}", where=str(path)) from err
+    digest = hashlib.sha1(raw + _CACHE_SALT).hexdigest()
+    cached = cache_dir() / f"{digest}.pickle"
+    if len(raw) > 16384:
+        try:
+            with cached.open("rb") as fh:
+                return pickle.load(fh)  # noqa: S301 - our own cache, keyed by the file's hash
+        except (OSError, pickle.PickleError, EOFError, AttributeError):
+            pass
+    data = _parse_yaml(path, raw)
+    if len(raw) > 16384:
+        try:
+            cached.parent.mkdir(parents=True, exist_ok=True)
+            tmp = cached.with_suffix(f".{os.getpid()}.tmp")
+            with tmp.open("wb") as fh:
+                pickle.dump(data, fh, protocol=pickle.HIGHEST_PROTOCOL)
+            tmp.replace(cached)
+        except OSError:
+            pass  # a read-only home only costs speed
+    return data
+
+
+_CACHE_SALT = b"dragoman-actors-yaml-1"
+
+
+def _parse_yaml(path: Path, raw: bytes) -> dict[str, Any]:
+    try:
+        data = yaml.load(raw.decode("utf-8"), Loader=_LineLoader)  # noqa: S506 - SafeLoader subclass
     except yaml.YAMLError as err:
         mark = getattr(err, "problem_mark", None)
         where = f"{path}:{mark.line + 1}" if mark else str(path)
         raise DataFileError(f"invalid YAML: {getattr(err, 'problem', err)}", where=where) from err
-    except OSError as err:
-        raise DataFileError(f"cannot read: {err}", where=str(path)) from err
+    except UnicodeDecodeError as err:
+        raise DataFileError(f"not UTF-8: {err}", where=str(path)) from err
     if not isinstance(data, dict):
         raise DataFileError("expected a mapping at the top level", where=f"{path}:1")
     return data
@@ -183,7 +226,7 @@ def parse_date(value: Any, *, end: bool = False, where: str = "") -> dt.date | N
 COUNTRY_SYNONYMS: dict[str, str] = {}  # from data/common/naming.yaml (KOS -> XKX ...)
 
 
-def check_country(value: Any, countries: set[str], where: str) -> str | None:
+def check_country(value: Any, countries: Container[str], where: str) -> str | None:
     if value is None or value == "":
         return None
     if isinstance(value, str) and value.upper() in COUNTRY_SYNONYMS:
@@ -292,6 +335,7 @@ class ActorKB:
         self.grammar: dict[str, Grammar] = {}
         self.family_name_first: frozenset[str] = frozenset()
         self.surnames_of: dict[str, list[str]] = {}
+        self.country_synonyms: dict[str, str] = {}
         self.user_entries: list[Entry] = []
         self._patterns: list[tuple[str, str, Entry, bool]] = []  # (lang or "*", pattern, entry, override)
         self._index: dict[str, PhraseIndex] = {}
@@ -311,11 +355,15 @@ class ActorKB:
             with self._lock:
                 idx = self._index.get(lang)
                 if idx is None:
+                    enabled = gc.isenabled()
+                    gc.disable()
                     idx = PhraseIndex()
                     for lg, pattern, entry, override in self._patterns:
                         if lg == lang or lg == "*":
                             idx.add(pattern, entry, override)
                     self._index[lang] = idx
+                    if enabled:
+                        gc.enable()
         return idx
 
     def country_name(self, iso3: str | None, lang: str) -> str | None:
@@ -332,9 +380,31 @@ class ActorKB:
                     out.append((period, person))
         return out
 
+    def __getstate__(self) -> dict[str, Any]:
+        state = dict(self.__dict__)
+        state["_index"] = {}
+        state.pop("_lock", None)
+        return state
+
+    def __setstate__(self, state: dict[str, Any]) -> None:
+        self.__dict__.update(state)
+        self._lock = threading.Lock()
+
     # -- loading
     @classmethod
     def load(cls, extra_files: Sequence[Path] = (), people_file: Path | None = PEOPLE_FILE) -> ActorKB:
+        """Built-ins + people + user files (YAML parses are cached, see ``load_yaml``)."""
+        # Tens of thousands of small objects: the cyclic GC would rescan them over and over.
+        enabled = gc.isenabled()
+        gc.disable()
+        try:
+            return cls._build(extra_files, people_file)
+        finally:
+            if enabled:
+                gc.enable()
+
+    @classmethod
+    def _build(cls, extra_files: Sequence[Path], people_file: Path | None) -> ActorKB:
         kb = cls()
         load_builtins(kb)
         if people_file is not None and Path(people_file).exists():
@@ -390,6 +460,7 @@ def _load_naming(kb: ActorKB, path: Path) -> None:
     if not isinstance(syn, dict) or not isinstance(fam, list):
         raise DataFileError("country_synonyms must be a mapping, family_name_first a list", where=f"{path}:1")
     COUNTRY_SYNONYMS.update({k: v for k, v in syn.items() if k != "__line__"})
+    kb.country_synonyms = dict(COUNTRY_SYNONYMS)
     kb.family_name_first = frozenset(fam)
 
 
@@ -423,7 +494,7 @@ def _load_countries(kb: ActorKB, path: Path) -> None:
 
 def _load_nationalities_fr(kb: ActorKB, path: Path) -> None:
     for no, cells in read_tsv(path, 2):
-        iso3 = check_country(cells[0], set(kb.countries), f"{path}:{no}")
+        iso3 = check_country(cells[0], kb.countries, f"{path}:{no}")
         forms = _split(cells[2]) if len(cells) > 2 and cells[2] else fr_forms(cells[1])
         entry = Entry(id=f"nationality:fr:{iso3}", kind="nationality", country=iso3,
                       names={"fr": forms}, source=str(path))
@@ -432,7 +503,7 @@ def _load_nationalities_fr(kb: ActorKB, path: Path) -> None:
 
 def _load_nationalities_en(kb: ActorKB, path: Path) -> None:
     for no, cells in read_tsv(path, 3):
-        iso3 = check_country(cells[0], set(kb.countries), f"{path}:{no}")
+        iso3 = check_country(cells[0], kb.countries, f"{path}:{no}")
         forms = _split(cells[1])
         for noun in _split(cells[2]):
             forms += [noun, *en_plural(noun)]
@@ -456,7 +527,7 @@ def _items(data: dict[str, Any], key: str, path: Path) -> list[dict[str, Any]]:
 
 def _load_metonyms(kb: ActorKB, path: Path) -> None:
     data = load_yaml(path)
-    codes = set(kb.countries)
+    codes = kb.countries
     for kind, key in (("seat", "seats"), ("context", "context"), ("place", "places")):
         for item in _items(data, key, path):
             where = f"{path}:{item['__line__']}"
@@ -467,7 +538,7 @@ def _load_metonyms(kb: ActorKB, path: Path) -> None:
             kb.add(entry, names)
 
 
-def org_entry(item: dict[str, Any], codes: set[str], where: str, source: str, prefix: str = "org") -> Entry:
+def org_entry(item: dict[str, Any], codes: Container[str], where: str, source: str, prefix: str = "org") -> Entry:
     country = check_country(item.get("country"), codes, where)
     sector = check_sector(item.get("sector"), where)
     code = check_code(item.get("code"), where)
@@ -498,7 +569,7 @@ def org_entry(item: dict[str, Any], codes: set[str], where: str, source: str, pr
 
 def _load_organisations(kb: ActorKB, path: Path) -> None:
     data = load_yaml(path)
-    codes = set(kb.countries)
+    codes = kb.countries
     for item in _items(data, "organisations", path):
         where = f"{path}:{item['__line__']}"
         entry = org_entry(item, codes, where, str(path))
@@ -537,7 +608,12 @@ def _load_grammar(kb: ActorKB, path: Path, lang: str) -> None:
 
 
 def read_csv_rows(path: Path) -> Iterable[tuple[int, dict[str, str]]]:
-    with path.open(encoding="utf-8", newline="") as fh:
-        reader = csv.DictReader(line for line in fh if not line.startswith("#"))
-        for i, row in enumerate(reader, 2):
-            yield i, {k.strip(): (v or "").strip() for k, v in row.items() if k}
+    """Rows of a CSV file with a header, '#' comment lines skipped; yields (real line number, row)."""
+    try:
+        lines = path.read_text(encoding="utf-8").splitlines()
+    except (OSError, UnicodeDecodeError) as err:
+        raise DataFileError(f"cannot read: {err}", where=str(path)) from err
+    kept = [(no, line) for no, line in enumerate(lines, 1) if line.strip() and not line.startswith("#")]
+    reader = csv.DictReader(line for _, line in kept)
+    for (no, _), row in zip(kept[1:], reader, strict=False):
+        yield no, {k.strip(): (v or "").strip() for k, v in row.items() if isinstance(k, str)}

@@ -30,7 +30,7 @@ from dragoman.schema import NONSTATE_CODES
 
 def person_entry(item: dict[str, Any], kb: ActorKB, path: Path, prefix: str = "person") -> Entry:
     where = f"{path}:{item.get('__line__', '?')}"
-    codes = set(kb.countries)
+    codes = kb.countries
     pid = item.get("id")
     if not isinstance(pid, str) or not pid:
         raise DataFileError("person without an 'id'", where=where)

@@ -17,6 +17,8 @@ _SPLIT = re.compile(r"[^\W_]+|[^\w\s.'\-’‘`´]")
 @lru_cache(maxsize=262144)
 def fold(text: str) -> str:
     """Lower case without accents (é -> e, ï -> i); ligatures expanded."""
+    if text.isascii():
+        return text.lower()
     text = unicodedata.normalize("NFKD", text.replace("œ", "oe").replace("Œ", "OE"))
     return "".join(c for c in text if not unicodedata.combining(c)).lower()
 
@@ -32,12 +34,10 @@ def letters(text: str) -> str:
 
 def case_flag(pattern: str) -> int:
     """0: any case; 1: first letter must be upper case; 2: all letters upper case (acronyms)."""
-    let = letters(pattern)
-    if len(let) >= 2 and let.isupper():
+    if pattern.isupper() and sum(c.isalpha() for c in pattern) >= 2:
         return 2
-    if let[:1].isupper():
-        return 1
-    return 0
+    first = next((c for c in pattern if c.isalpha()), "")
+    return 1 if first.isupper() else 0
 
 
 def case_ok(flag: int, text: str) -> bool:
