@@ -29,6 +29,7 @@ NO_TRIGGER = "no trigger in sentence"
 FURNITURE = "page furniture"
 IN_ACTOR_NAME = "trigger inside an actor name"
 SUPERSEDED = "superseded by a longer trigger"
+SUBSUMED = "restates another event"
 
 
 class EventStage:
@@ -101,6 +102,23 @@ def _choose(lexicon: Any, matches: list[Any], doc_sp: Any) -> tuple[list[_Candid
     return final, rejected
 
 
+def _fill_countries(actors: list[Any], recipients: list[Any], location: Any, etype: str) -> None:
+    """Participants known only by their role ("protesters", "the police") take the country of the
+    place where the event happens; for repression (COERCE) the recipient otherwise takes the
+    actor's country ("police arrested protesters": domestic by default)."""
+    loc_country = location.country if location is not None else None
+    state_actor = next((a.country for a in actors if a.country), None)
+    for side in (actors, recipients):
+        for i, a in enumerate(side):
+            if a.country or not a.sector or (a.code and a.code != a.sector):
+                continue  # only bare roles ("protesters", "the police") take a country
+            country = loc_country
+            if country is None and side is recipients and etype == "COERCE":
+                country = state_actor
+            if country:
+                side[i] = replace(a, country=country, code=country + a.sector)
+
+
 def code_document(doc: Document) -> None:
     """Fill ``doc.events`` (and ``doc.trace``) for one parsed document."""
     from dragoman.dates import event_date
@@ -164,13 +182,17 @@ def code_document(doc: Document) -> None:
                         return acts + recs
                 return []
 
-            def previous_event_actors(obj, hist=history, si=sent.index, types=types_at) -> list[Participant]:
-                # the object noun may itself name an event ("protested the meeting"): prefer that type
+            def previous_event_actors(obj, act_noun: bool, hist=history, si=sent.index,
+                                      types=types_at) -> list[Participant]:
+                # the object names an event ("protested the meeting"): an event of that type;
+                # or a generic act ("un acte de provocation"): the last material event
                 wanted = set().union(*(types.get(t.i, set()) for t in obj.subtree))
+                if not wanted and not act_noun:
+                    return []
                 for ev, acts, recs in reversed(hist):
                     if not ev.evidence or si - ev.evidence[0].sentence_index > 2:
                         break
-                    if wanted and ev.type not in wanted:
+                    if wanted and ev.type not in wanted and not (act_noun and QUAD_CLASS.get(ev.type) in (2, 4)):
                         continue
                     if not wanted and QUAD_CLASS.get(ev.type) not in (2, 4):
                         continue
@@ -180,8 +202,17 @@ def code_document(doc: Document) -> None:
                         return parts
                 return []
 
+            def previous_actors(hist=history, si=sent.index) -> list[Participant]:
+                # only across one sentence boundary: pronouns rarely reach further back
+                for ev, acts, _recs in reversed(hist):
+                    if not ev.evidence or si - ev.evidence[0].sentence_index > 1:
+                        break
+                    if acts:
+                        return acts
+                return []
+
             att = attach(m, head_tok, idx, lang, previous=previous,
-                         previous_event_actors=previous_event_actors)
+                         previous_event_actors=previous_event_actors, previous_actors=previous_actors)
             st = detect_status(head_tok, lang)
             has_args = bool(att.actors or att.recipients)
             info = {
@@ -195,8 +226,11 @@ def code_document(doc: Document) -> None:
                 continue
             date, precision, date_text = event_date(doc, sent.index, head_tok.i, future=st.status == "planned")
             location = event_location(doc, sent.index, head_tok.i)
+            actors_out = [replace(p.actor) for p in att.actors]
+            recips_out = [replace(p.actor) for p in att.recipients]
+            _fill_countries(actors_out, recips_out, location, entry.type)
             trig = _orig_span(doc, sent, sdoc[m.token_start], sdoc[m.token_end - 1])
-            indirect = any(r in att.rules for r in ("coordination-repair", "pair-anaphora",
+            indirect = any(r in att.rules for r in ("coordination-repair", "pair-anaphora", "pronoun",
                                                     "object-event-anaphora", "adjacency-fallback"))
             feats = Features(
                 trigger_pos=entry.pos, phrase=entry.is_phrase, has_actor=bool(att.actors),
@@ -208,8 +242,8 @@ def code_document(doc: Document) -> None:
             ev = Event(
                 doc_id=doc.id, event_id="", type=entry.type, mode=entry.mode, contexts=list(entry.contexts),
                 cameo=entry.cameo, quad_class=entry.quad_class, goldstein=entry.goldstein,
-                actor=[replace(p.actor) for p in att.actors],
-                recipient=[replace(p.actor) for p in att.recipients],
+                actor=actors_out,
+                recipient=recips_out,
                 date=date, date_precision=precision or "inferred", date_text=date_text,
                 location=location, status=st.status, confidence=confidence(feats), lang=lang,
                 evidence=[Evidence(sentence_index=sent.index, sentence=sent.text, start=sent.start, end=sent.end,
@@ -226,4 +260,37 @@ def code_document(doc: Document) -> None:
                 outcome = NO_ARGS
             trace(sent, outcome, **info, coded=True, confidence=ev.confidence,
                   reason=None if has_args else "strong trigger coded without participants (lower confidence)")
+    events = _drop_subsumed(doc, events)
     doc.events = merge_events(events, titles)
+
+
+def _drop_subsumed(doc: Document, events: list[Event]) -> list[Event]:
+    """A participant-less event whose trigger sits inside the phrase of a coded event of the same
+    type in the same sentence restates it ("wounded two soldiers **in a bomb attack**")."""
+    out = []
+    for ev in events:
+        e = ev.evidence[0]
+        if not ev.actor and not ev.recipient:
+            host = next((o for o in events if o is not ev and o.type == ev.type
+                         and o.evidence[0].sentence_index == e.sentence_index
+                         and (o.actor or o.recipient)
+                         and _dominates(doc, e.sentence_index, o.evidence[0].trigger, e.trigger)), None)
+            if host is not None:
+                doc.trace.append({"sentence_index": e.sentence_index, "outcome": SUBSUMED,
+                                  "trigger": e.trigger.text, "entry": e.entry, "rule": None,
+                                  "reason": f"restates '{host.evidence[0].trigger.text}'"})
+                continue
+        out.append(ev)
+    return out
+
+
+def _dominates(doc: Document, si: int, outer: Span, inner: Span) -> bool:
+    """Is the trigger ``inner`` in the dependency subtree of the trigger ``outer`` (or its head's)?"""
+    sent = next((s for s in doc.sentences if s.index == si), None)
+    if sent is None or sent.span is None:
+        return False
+    toks = {(doc.orig(sent.norm_offset + t.idx)): t for t in sent.span}
+    o, i = toks.get(outer.start), toks.get(inner.start)
+    if o is None or i is None:
+        return False
+    return i in o.subtree or (o.head is not o and i in o.head.subtree and i.head is o.head)

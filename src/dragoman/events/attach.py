@@ -121,9 +121,12 @@ def _np_region(head: Token, cues: EventCues) -> list[Token]:
                 take = True
             elif c.dep_ == "nmod" and (syntax.prep_of(c) in cues.genitive_preps or syntax.prep_of(c) is None):
                 take = True
-            elif c.dep_ == "prep" and c.lower_ in cues.genitive_preps:
+            elif c.dep_ == "prep" and (c.lower_ in cues.genitive_preps or c.lower_ in cues.agent_preps):
+                take = True  # "the ambassador of China", "calls by Belarus's rulers"
+            elif c.dep_ == "pobj" and t.dep_ == "prep" and (t.lower_ in cues.genitive_preps
+                                                            or t.lower_ in cues.agent_preps):
                 take = True
-            elif c.dep_ == "pobj" and t.dep_ == "prep" and t.lower_ in cues.genitive_preps:
+            elif c.dep_ == "nmod" and syntax.prep_of(c) in cues.agent_preps:
                 take = True
             if take and c not in region:
                 region.append(c)
@@ -133,8 +136,8 @@ def _np_region(head: Token, cues: EventCues) -> list[Token]:
 
 def _with_country_from(actor: Actor, others: list[ActorMention]) -> Actor:
     """Fill a role's missing country from another mention of the same phrase ("Japan's prime minister")."""
-    if actor.country or actor.code and not actor.sector:
-        return actor
+    if actor.country or not actor.sector or (actor.code and actor.code != actor.sector):
+        return actor  # only a bare role ("police", "the prime minister") borrows a country
     for o in others:
         if o.actor.country:
             code = actor.code
@@ -297,14 +300,47 @@ def _hint_heads(hint: str, tok: Token, cues: EventCues, *, passive: bool,
     return []
 
 
+def resolve_pronoun(pron: Token, idx: MentionIndex, cues: EventCues,
+                    fallback: Callable[[], list[Participant]] | None = None) -> list[Participant]:
+    """A third-person pronoun the actors stage left unresolved: the subject of the nearest
+    governing clause ("Syria says **it** will…", "the rebels said **they** would…"), else the
+    actors of the previous event."""
+    if "1" in pron.morph.get("Person") or "2" in pron.morph.get("Person"):
+        return []
+    own = syntax.predicate_of(pron)
+    t = own
+    for _ in range(6):
+        if t.head is t:
+            break
+        t = t.head
+        if t.pos_ not in ("VERB", "AUX"):
+            continue
+        for s in syntax.subjects(t):
+            if s.i == pron.i or s.pos_ == "PRON":
+                continue
+            parts = []
+            for c in syntax.conjuncts(s):
+                parts.extend(np_participants(c, idx, cues, "pronoun"))
+            if parts:
+                return parts
+    if fallback is not None:
+        return [Participant(p.actor, p.mention, "pronoun") for p in fallback()]
+    return []
+
+
 def _collect(hints: Iterable[str], toks: list[Token], idx: MentionIndex, cues: EventCues, *,
-             passive: bool, rules: list[str], explicit: frozenset[str]) -> list[Participant]:
+             passive: bool, rules: list[str], explicit: frozenset[str],
+             fallback: Callable[[], list[Participant]] | None = None) -> list[Participant]:
     out: list[Participant] = []
     for hint in hints:
         for tok in toks:
             for head, via in _hint_heads(hint, tok, cues, passive=passive, rules=rules):
                 for h in syntax.conjuncts(head):
                     parts = np_participants(h, idx, cues, via)
+                    if not parts and h.pos_ == "PRON" and "Rel" not in h.morph.get("PronType"):
+                        parts = resolve_pronoun(h, idx, cues, fallback)
+                        if parts:
+                            rules.append("pronoun")
                     prep = syntax.prep_of(h)
                     if via.startswith("prep:") and prep in cues.locative_preps and hint not in explicit:
                         # a capital or country in a locative phrase is a place, not a participant
@@ -318,7 +354,8 @@ def _collect(hints: Iterable[str], toks: list[Token], idx: MentionIndex, cues: E
 def _dedupe(parts: list[Participant]) -> list[Participant]:
     seen: dict[Any, Participant] = {}
     for p in parts:
-        k = (p.actor.code or p.actor.country, p.actor.sector, p.actor.name)
+        k = (p.actor.code or p.actor.country, p.actor.sector) if (p.actor.code or p.actor.country) \
+            else (None, p.actor.sector, p.actor.name or p.actor.text)
         if k not in seen:
             seen[k] = p
     return list(seen.values())
@@ -370,7 +407,8 @@ def repair_coordination(parts: list[Participant], idx: MentionIndex, doc, pred: 
 
 def attach(match: Any, head_tok: Token, idx: MentionIndex, lang: str, *,
            previous: Callable[[], list[Participant]] | None = None,
-           previous_event_actors: Callable[[Token], list[Participant]] | None = None) -> Attachment:
+           previous_event_actors: Callable[[Token, bool], list[Participant]] | None = None,
+           previous_actors: Callable[[], list[Participant]] | None = None) -> Attachment:
     """Actors, recipients and reported speech sources of one trigger match.
 
     ``match`` is a ``TriggerMatch`` (doc-level token indices), ``head_tok`` the
@@ -378,7 +416,9 @@ def attach(match: Any, head_tok: Token, idx: MentionIndex, lang: str, *,
 
     ``previous`` returns the participants of the last event coded before this
     trigger (for "the two leaders"); ``previous_event_actors`` the actors of
-    the event an object noun refers to (for "condemned the act").
+    the event an object noun refers to (for "condemned the act"; the flag says the
+    noun is a generic act noun from ``act_nouns``); ``previous_actors`` the actors of
+    the previous event (for an unresolved pronoun subject).
     """
     cues = load_event_cues(lang)
     entry = match.entry
@@ -429,7 +469,8 @@ def attach(match: Any, head_tok: Token, idx: MentionIndex, lang: str, *,
                               passive=passive, rules=rules, explicit=explicit)
             rules.append("swap")
         else:
-            actors = _collect(actor_hints, toks, idx, cues, passive=passive, rules=rules, explicit=explicit)
+            actors = _collect(actor_hints, toks, idx, cues, passive=passive, rules=rules, explicit=explicit,
+                              fallback=previous_actors)
             if passive and actors:
                 rules.append("passive-agent")
             elif actors and "subject" not in rules and not any(r.startswith(("xcomp", "conj", "relcl", "advcl"))
@@ -443,6 +484,29 @@ def attach(match: Any, head_tok: Token, idx: MentionIndex, lang: str, *,
             recips = np_participants(head_tok.head, idx, cues, "participle-patient")
             if recips:
                 rules.append("participle")
+
+    # "demanded that the US cancel…", "a exigé que Pékin…": the subject of the complement clause
+    if not recips and not is_noun and entry.quad_class in (1, 3) and not args.symmetric:
+        for c in head_tok.children:
+            if c.dep_ == "ccomp" and c.pos_ in ("VERB", "AUX"):
+                for sub in syntax.subjects(c):
+                    for h in syntax.conjuncts(sub):
+                        recips.extend(np_participants(h, idx, cues, "ccomp-subject"))
+        if recips:
+            rules.append("ccomp-subject")
+
+    # "Serbia lifted a curfew in Montenegro", "frappes à Gaza": a material action with no target
+    # is aimed at the country where it happens (never for meetings and statements)
+    if not recips and entry.quad_class in (2, 4) and not args.destination and not args.symmetric:
+        for tok in toks:
+            for p, n in syntax.preps(tok):
+                if p in cues.locative_preps or p in cues.destination_preps:
+                    for part in np_participants(n, idx, cues, "location"):
+                        if part.mention is not None and part.mention.kind in _STATE_KINDS and \
+                                part.actor.country not in {a.actor.country for a in actors}:
+                            recips.append(_as_country(part, "location"))
+        if recips:
+            rules.append("location-recipient")
 
     # travel verbs and nouns: the country of the place visited is the recipient
     if args.destination:
@@ -495,18 +559,21 @@ def attach(match: Any, head_tok: Token, idx: MentionIndex, lang: str, *,
 
     # "Séoul a condamné un acte de provocation": the author of the act condemned
     reaction = entry.quad_class in (1, 3) or entry.type == "PROTEST"
-    if not recips and reaction and previous_event_actors is not None and not is_noun:
+    if not recips and reaction and previous_event_actors is not None and not is_noun and not args.symmetric:
         span_range = range(match.token_start, match.token_end)
         objs = [o for o in (syntax.objects(head_tok) if not passive else []) if o.i not in span_range]
         if objs and not any(m for o in objs for t in o.subtree for m in idx.at(t.i)):
-            prev = [p for p in previous_event_actors(objs[0]) if p.key() not in {a.key() for a in actors}]
+            prev = [p for p in previous_event_actors(objs[0], objs[0].lemma_.lower() in cues.act_nouns)
+                    if p.key() not in {a.key() for a in actors}]
             if prev:
                 recips = [Participant(p.actor, p.mention, "object-event-anaphora") for p in prev]
                 rules.append("object-event-anaphora")
 
     actors = _dedupe(actors)
     recips = _dedupe(recips)
-    if args.symmetric:
+    if args.symmetric and not (actors and recips and any(r.via in ("obj", "iobj") or r.via.startswith("prep:")
+                                                         for r in recips)):
+        # "X and Y met", "talks between X and Y": everyone is an actor; but "X met Y" keeps its direction
         actors = _dedupe(actors + recips)
         recips = []
         rules.append("symmetric")
@@ -524,12 +591,12 @@ def attach(match: Any, head_tok: Token, idx: MentionIndex, lang: str, *,
     return res
 
 
-def _as_country(part: Participant) -> Participant:
+def _as_country(part: Participant, via: str = "destination") -> Participant:
     """A visited place stands for its country (no sector): "visited Pyongyang" -> PRK."""
     a = part.actor
     if a.country and (a.code != a.country or a.sector):
         a = replace(a, sector=None, code=a.country, office=None, qid=None)
-    return Participant(a, part.mention, "destination")
+    return Participant(a, part.mention, via)
 
 
 def _ordered(parts: list[Participant]) -> list[Participant]:

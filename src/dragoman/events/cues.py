@@ -23,6 +23,7 @@ _EVENT_LIST_KEYS = (
     "speech_verbs", "source_preps", "support_verbs", "object_control", "subject_control",
     "locative_preps", "genitive_preps", "agent_preps", "noun_actor", "noun_recipient",
     "verb_actor", "verb_recipient", "pair_words", "furniture", "destination_preps",
+    "act_nouns",
 )
 _STATUS_LIST_KEYS = (
     "future_aux", "backshift_aux", "hypothetical_aux", "hedges", "planned_governors",
@@ -75,6 +76,7 @@ class EventCues:
     pair_words: frozenset[str]
     furniture: tuple[re.Pattern[str], ...] = field(default=())
     destination_preps: frozenset[str] = frozenset()
+    act_nouns: frozenset[str] = frozenset()
 
     def is_furniture(self, text: str) -> bool:
         return any(p.search(text) for p in self.furniture)
@@ -132,6 +134,7 @@ def load_event_cues(lang: str) -> EventCues:
         pair_words=frozenset(lists["pair_words"]),
         furniture=tuple(patterns),
         destination_preps=frozenset(lists["destination_preps"]),
+        act_nouns=frozenset(lists["act_nouns"]),
     )
 
 
