@@ -230,11 +230,16 @@ def test_exports_csv_jsonl_parquet(client: TestClient) -> None:
     table = pq.read_table(io.BytesIO(r.content))
     assert sorted(table.column("event_id").to_pylist()) == ["ev-consult", "ev-request"]
     assert table.schema.field("actor_codes").type.value_type is not None  # lists stay typed
+    from dragoman.store.export import EVENT_SCHEMA  # downloads use the store's typed export schema
+
+    assert table.column_names == [name for name, _, _ in EVENT_SCHEMA]
     r = client.get("/events/export", params={"format": "jsonl"})
-    assert len(r.text.splitlines()) == 4
+    records = [json.loads(line) for line in r.text.splitlines()]
+    assert len(records) == 4 and all(isinstance(rec["actor"], list) for rec in records)
     r = client.get("/events/export", params={"format": "csv", "type": "ACCUSE"})
     assert "attachment" in r.headers["content-disposition"]
-    assert [row["event_id"] for row in csv.DictReader(io.StringIO(r.text))] == ["ev-accuse"]
+    rows = list(csv.DictReader(io.StringIO(r.text)))
+    assert [row["event_id"] for row in rows] == ["ev-accuse"] and json.loads(rows[0]["actor_codes"]) == ["FRAGOV"]
 
 
 def test_api_event_and_document(client: TestClient) -> None:

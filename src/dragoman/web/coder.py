@@ -133,24 +133,17 @@ class Coder:
 def store_documents(db_path: Path, documents: list[Document], keep_text: bool = True) -> dict[str, Any]:
     """Write already coded documents through the store (its own short read-write connection)."""
     try:
-        from dragoman.store.db import connect
-        from dragoman.store.ingest import IngestOptions, ingest_documents
+        from dragoman.store import Store
+        from dragoman.store.writer import doc_id_for
     except ImportError as err:
         raise Unavailable(f"the store cannot ingest yet: {err}", code="E432") from err
     from dragoman.errors import StoreError
 
     try:
-        con = connect(db_path, read_only=False)
+        with Store(db_path) as store:
+            summary = store.add_coded(documents, keep_text=keep_text, command="web")
     except StoreError as err:
         raise Unavailable(str(err), code="E433") from err
-    try:
-        # The documents are coded already: hand the store an identity pipeline so it only writes.
-        summary = ingest_documents(con, documents, IngestOptions(keep_text=keep_text), command="web",
-                                   pipeline=lambda docs: iter(docs))
-    finally:
-        con.close()
-    from dragoman.store.writer import doc_id_for
-
     return {"run_id": summary.run_id, "new": summary.new, "present": summary.present,
             "failed": summary.failed, "mentions": summary.mentions,
             "doc_ids": [doc_id_for(d.text_hash()) for d in documents], "errors": summary.errors}

@@ -22,12 +22,16 @@ ID_RE = re.compile(r"^[\w.:/@+-]{1,300}$")
 # Sort keys: name -> SQL expression on the events table. NULLs are folded to
 # sentinels so the (key, event_id) cursor comparison is total.
 SORTS: dict[str, tuple[str, str]] = {
-    "date": ("coalesce(date, DATE '0001-01-01')", "date"),
-    "goldstein": ("coalesce(goldstein, -99.0)", "float"),
-    "confidence": ("coalesce(confidence, -1.0)", "float"),
-    "mentions": ("coalesce(num_mentions, 0)", "int"),
-    "type": ("type", "str"),
+    "date": ("coalesce({p}date, DATE '0001-01-01')", "date"),
+    "goldstein": ("coalesce({p}goldstein, -99.0)", "float"),
+    "confidence": ("coalesce({p}confidence, -1.0)", "float"),
+    "mentions": ("coalesce({p}num_mentions, 0)", "int"),
+    "type": ("{p}type", "str"),
 }
+
+
+def sort_expr(sort: str, alias: str = "") -> str:
+    return SORTS[sort][0].format(p=f"{alias}." if alias else "")
 MAX_LIMIT = 500
 
 

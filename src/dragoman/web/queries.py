@@ -24,7 +24,7 @@ import duckdb
 
 from dragoman.errors import StoreError
 from dragoman.web.errors import NotFound, Unavailable
-from dragoman.web.filters import SORTS, EventFilter, Page, encode_cursor
+from dragoman.web.filters import EventFilter, Page, encode_cursor, sort_expr
 
 JSON_COLUMNS = ("actor", "recipient", "location", "evidence", "reported_by", "meta", "options")
 LIST_COLUMNS = (
@@ -215,7 +215,7 @@ class Database:
     def list_events(self, flt: EventFilter, page: Page, *, use_offset: bool = False
                     ) -> tuple[list[dict[str, Any]], str | None]:
         """One page of events; returns (rows, next_cursor)."""
-        expr, _kind = SORTS[page.sort]
+        expr = sort_expr(page.sort)
         desc = page.order == "desc"
         where, params = self.where(flt)
         conds = [where]
@@ -308,30 +308,27 @@ class Database:
     def count_events(self, flt: EventFilter) -> int:
         return self.facets(flt)["total"][0][1]
 
-    def export_cursor(self, flt: EventFilter, page: Page) -> tuple[str, list[Any]]:
-        expr, _ = SORTS[page.sort]
-        where, params = self.where(flt)
+    def export_table(self, flt: EventFilter, page: Page) -> Any:
+        """The selection in the store's typed events export schema (same columns as ``dragoman export``)."""
+        import pyarrow as pa
+
+        try:
+            from dragoman.store.export import EVENT_SCHEMA
+        except ImportError:  # pragma: no cover - the store is part of dragoman
+            EVENT_SCHEMA = [(c, f"e.{c}", None) for c in EXPORT_COLUMNS]
+        schema = [(n, x, t) for n, x, t in EVENT_SCHEMA
+                  if not x.startswith("e.") or self.has_column("events", x[2:])]
+        expr = sort_expr(page.sort, "e")
+        where, params = flt.where("e", languages_column=self.has_column("events", "languages"))
         direction = "DESC" if page.order == "desc" else "ASC"
-        sql = (f"SELECT {', '.join(EXPORT_COLUMNS)} FROM events WHERE {where} "
-               f"ORDER BY {expr} {direction}, event_id {direction}")
-        return sql, params
-
-    def iter_export(self, flt: EventFilter, page: Page, batch: int = 2000) -> Iterator[dict[str, Any]]:
-        sql, params = self.export_cursor(flt, page)
+        sql = (f"SELECT {', '.join(f'{x} AS {n}' for n, x, _ in schema)} FROM events e "
+               f"LEFT JOIN mentions b ON b.mention_id = e.best_mention_id WHERE {where} "
+               f"ORDER BY {expr} {direction}, e.event_id {direction}")
         with self.cursor() as cur:
-            res = cur.execute(sql, params)
-            cols = [d[0] for d in res.description]
-            while True:
-                chunk = res.fetchmany(batch)
-                if not chunk:
-                    break
-                for row in chunk:
-                    yield dict(zip(cols, row, strict=True))
-
-    def export_arrow(self, flt: EventFilter, page: Page) -> Any:
-        sql, params = self.export_cursor(flt, page)
-        with self.cursor() as cur:
-            return cur.sql(sql, params=params).to_arrow_table()
+            table = cur.sql(sql, params=params).to_arrow_table()
+        if all(t is not None for _, _, t in schema):
+            table = table.cast(pa.schema([pa.field(n, t) for n, _, t in schema]))
+        return table
 
     def get_event(self, event_id: str) -> dict[str, Any]:
         rows = self.rows("SELECT * FROM events WHERE event_id = ?", [event_id])
