@@ -384,6 +384,8 @@ def test_body_limit_and_cross_site_writes(db_path: Path) -> None:
         assert r.status_code == 422 and r.json()["status"] == 422
         r = c.post("/api/documents", json={"text": "hello", "lang": "de"})
         assert r.status_code == 422
+        r = c.post("/api/code", json={"text": "   "})
+        assert r.status_code == 400 and r.json()["param"] == "text"
 
 
 def test_database_missing_is_503_problem(tmp_path: Path) -> None:

@@ -28,6 +28,7 @@ from jinja2 import Environment, FileSystemLoader, select_autoescape
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
 from dragoman import __version__
+from dragoman.errors import DragomanError, InputError, StoreError
 from dragoman.schema import PLOVER_TYPES, QUAD_CLASS, STATUSES
 from dragoman.web import charts, coder
 from dragoman.web.errors import TITLES, BadParameter, WebError, problem
@@ -126,6 +127,14 @@ def create_app(db_path: str | Path, *, max_body: int = DEFAULT_MAX_BODY, pipelin
     async def _web_error(request: Request, err: WebError) -> Response:
         extra = {"param": err.param} if isinstance(err, BadParameter) else {}
         return error_response(request, err.status, str(err), err.code, **extra)
+
+    @app.exception_handler(DragomanError)
+    async def _dragoman_error(request: Request, err: DragomanError) -> Response:
+        # Our own errors carry safe, specific messages: input problems are the client's, store ones 503.
+        status = 400 if isinstance(err, InputError) else 503 if isinstance(err, StoreError) else 500
+        if status == 500:
+            log.error("error on %s: %s", request.url.path, err)
+        return error_response(request, status, str(err), err.code)
 
     @app.exception_handler(StarletteHTTPException)
     async def _http_error(request: Request, err: StarletteHTTPException) -> Response:

@@ -12,6 +12,7 @@ from typing import Any
 
 from pydantic import BaseModel, Field
 
+from dragoman.errors import DragomanError
 from dragoman.schema import Document
 from dragoman.web.errors import BadParameter, Unavailable
 from dragoman.web.highlight import Segment, document_segments
@@ -96,8 +97,11 @@ class Coder:
             except Exception as err:  # noqa: BLE001 - any parse failure is the upload's fault
                 raise BadParameter("file", f"cannot read {name!r}: {err}") from err
         else:
-            docs = [ingest.document_from_text(text or "", doc_id=doc_id or "pasted", lang=forced,
-                                              pub_date=pub_date, title=title)]
+            try:
+                docs = [ingest.document_from_text(text or "", doc_id=doc_id or "pasted", lang=forced,
+                                                  pub_date=pub_date, title=title)]
+            except DragomanError as err:  # empty or undecodable text: the request's fault
+                raise BadParameter("text", str(err)) from err
         for doc in docs:
             if title and not doc.title:
                 doc.title = title
