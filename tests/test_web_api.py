@@ -428,3 +428,27 @@ def test_idle_connection_is_released_for_other_writers(tmp_path: Path) -> None:
         con.close()
         assert c.get("/api/stats").json()["events"] == 5  # cache keyed on the file state
         assert c.get("/api/events").json()["items"][0]["event_id"] == "ev-new"
+
+
+def test_fuzzed_query_parameters_never_500(client: TestClient) -> None:
+    from hypothesis import HealthCheck, given, settings
+    from hypothesis import strategies as st
+
+    names = ["type", "quad", "actor_country", "recipient_country", "person", "date_from", "date_to", "status",
+             "lang", "q", "sort", "order", "limit", "cursor", "format", "page", "a", "b", "period", "edges",
+             "level", "both", "offset", "country"]
+    routes = ["/api/events", "/api/dyads", "/api/actors", "/events", "/dyads", "/network", "/map",
+              "/events/export", "/api/events/", "/documents/"]
+
+    @settings(max_examples=80, deadline=None, suppress_health_check=list(HealthCheck))
+    @given(route=st.sampled_from(routes), params=st.dictionaries(st.sampled_from(names),
+                                                                 st.text(max_size=40), max_size=4))
+    def check(route: str, params: dict) -> None:
+        if route.endswith("/"):
+            from urllib.parse import quote
+
+            route += quote(params.pop("q", "x") or "x", safe="")
+        r = client.get(route, params=params)
+        assert r.status_code < 500, (route, params, r.status_code, r.text[:300])
+
+    check()
