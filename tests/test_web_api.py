@@ -452,3 +452,25 @@ def test_fuzzed_query_parameters_never_500(client: TestClient) -> None:
         assert r.status_code < 500, (route, params, r.status_code, r.text[:300])
 
     check()
+
+
+def test_chart_geometry() -> None:
+    from dragoman.web.charts import dyad_chart, fill_periods, network_layout
+
+    def slot(period: str, n: int) -> dict:
+        return {"period": period, "count": n, "goldstein_sum": 1.0 * n, "goldstein_mean": 1.0,
+                "quad": {"1": n, "2": 0, "3": 0, "4": 0}, "types": {"AGREE": n}}
+
+    filled = fill_periods([slot("2025-11-01", 2), slot("2026-02-01", 1)], "month")
+    assert [s["period"] for s in filled] == ["2025-11-01", "2025-12-01", "2026-01-01", "2026-02-01"]
+    assert [s["count"] for s in filled] == [2, 0, 0, 1]
+    assert [s["period"] for s in fill_periods([slot("2026-11-02", 1), slot("2026-11-16", 1)], "week")] == [
+        "2026-11-02", "2026-11-09", "2026-11-16"]
+    chart = dyad_chart(filled)
+    assert len(chart["bars"]) == 2 and chart["bars"][0]["h"] == 2 * chart["bars"][1]["h"]
+    assert len(chart["dots"]) == 2  # empty months have no Goldstein mean
+    layout = network_layout([{"source": "FRA", "target": "CHN", "weight": 3, "goldstein": 2.0},
+                             {"source": "CHN", "target": "FRA", "weight": 1, "goldstein": -3.0}])
+    assert [n["id"] for n in layout["nodes"]] == ["CHN", "FRA"]
+    assert [e["color"] for e in layout["edges"]] == ["#4c9a2a", "#c0392b"]
+    assert layout["edges"][0]["d"] != layout["edges"][1]["d"]

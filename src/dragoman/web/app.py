@@ -231,7 +231,7 @@ def create_app(db_path: str | Path, *, max_body: int = DEFAULT_MAX_BODY, pipelin
         data = chart = None
         if a and b:
             data = db.dyad_series(a, b, period, flt, both)
-            chart = charts.dyad_chart(data["series"])
+            chart = charts.dyad_chart(charts.fill_periods(data["series"], period))
         top = db.top_dyads(flt, 25)
         return render(request, "dyad.html", {"a": a, "b": b, "period": period, "both": both, "data": data,
                                               "chart": chart, "top": top, "flt": flt, "periods": PERIODS,

@@ -24,8 +24,8 @@ def dyad_chart(series: list[dict[str, Any]], width: int = 860, height: int = 320
     n = max(len(series), 1)
     max_count = max([s["count"] for s in series] or [1]) or 1
     step = plot_w / n
-    bar_w = max(step * 0.8, 1.0)
-    bars, points, labels = [], [], []
+    bar_w = min(max(step * 0.8, 1.0), 48.0)
+    bars, points, labels, dots = [], [], [], []
     every = max(1, math.ceil(n / 12))
     for i, s in enumerate(series):
         x = left + i * step + (step - bar_w) / 2
@@ -41,6 +41,8 @@ def dyad_chart(series: list[dict[str, Any]], width: int = 860, height: int = 320
         if s.get("goldstein_mean") is not None:
             gy = top + plot_h * (10 - s["goldstein_mean"]) / 20
             points.append(f"{left + i * step + step / 2:.2f},{gy:.2f}")
+            dots.append({"cx": round(left + i * step + step / 2, 2), "cy": round(gy, 2),
+                         "title": f"{s['period']}: mean Goldstein {s['goldstein_mean']}"})
         if i % every == 0:
             labels.append({"x": round(left + i * step + step / 2, 2), "y": top + plot_h + 16, "text": s["period"]})
     y_ticks = []
@@ -49,7 +51,7 @@ def dyad_chart(series: list[dict[str, Any]], width: int = 860, height: int = 320
         y_ticks.append({"y": round(top + plot_h - plot_h * v / max_count, 2), "text": str(v)})
     g_ticks = [{"y": round(top + plot_h * (10 - g) / 20, 2), "text": str(g)} for g in (10, 5, 0, -5, -10)]
     return {"width": width, "height": height, "left": left, "right": width - right, "top": top,
-            "bottom": top + plot_h, "bars": bars, "line": " ".join(points), "labels": labels,
+            "bottom": top + plot_h, "bars": bars, "line": " ".join(points), "labels": labels, "dots": dots,
             "y_ticks": y_ticks, "g_ticks": g_ticks, "zero_y": round(top + plot_h / 2, 2)}
 
 
@@ -62,7 +64,8 @@ def network_layout(edges: list[dict[str, Any]], size: int = 640) -> dict[str, An
     order = sorted(weight, key=lambda k: (-weight[k], k))
     cx = cy = size / 2
     radius = size / 2 - 60
-    pos = {}
+    pos: dict[str, tuple[float, float]] = {}
+    radii: dict[str, float] = {}
     nodes = []
     max_w = max(weight.values() or [1])
     for i, name in enumerate(order):
@@ -70,7 +73,8 @@ def network_layout(edges: list[dict[str, Any]], size: int = 640) -> dict[str, An
         x, y = cx + radius * math.cos(angle), cy + radius * math.sin(angle)
         pos[name] = (x, y)
         lx, ly = cx + (radius + 26) * math.cos(angle), cy + (radius + 26) * math.sin(angle)
-        nodes.append({"id": name, "x": round(x, 2), "y": round(y, 2), "r": round(4 + 10 * math.sqrt(weight[name] / max_w), 2),
+        radii[name] = 4 + 10 * math.sqrt(weight[name] / max_w)
+        nodes.append({"id": name, "x": round(x, 2), "y": round(y, 2), "r": round(radii[name], 2),
                       "lx": round(lx, 2), "ly": round(ly, 2), "weight": weight[name]})
     max_e = max([e["weight"] for e in edges] or [1])
     out_edges = []
@@ -81,6 +85,11 @@ def network_layout(edges: list[dict[str, Any]], size: int = 640) -> dict[str, An
         dx, dy = x2 - x1, y2 - y1
         bend = 0.15
         qx, qy = mx - dy * bend, my + dx * bend
+        # Stop the curve at the target's rim so the arrow head stays visible.
+        tx, ty = x2 - qx, y2 - qy
+        norm = math.hypot(tx, ty) or 1.0
+        back = radii[e["target"]] + 2
+        x2, y2 = x2 - tx / norm * back, y2 - ty / norm * back
         g = e.get("goldstein")
         color = "#4c9a2a" if g is not None and g > 1 else "#c0392b" if g is not None and g < -1 else "#777"
         out_edges.append({"d": f"M{x1:.1f} {y1:.1f} Q{qx:.1f} {qy:.1f} {x2:.1f} {y2:.1f}",
@@ -117,3 +126,31 @@ def map_layers(points: list[dict[str, Any]], country_counts: dict[str, int]) -> 
     graticule = [{"x1": x, "y1": 0, "x2": x, "y2": 180} for x in range(0, 361, 30)]
     graticule += [{"x1": 0, "y1": y, "x2": 360, "y2": y} for y in range(0, 181, 30)]
     return {"countries": countries, "circles": circles, "graticule": graticule, "has_outlines": bool(outlines)}
+
+
+def fill_periods(series: list[dict[str, Any]], period: str, max_points: int = 1500) -> list[dict[str, Any]]:
+    """Insert empty periods between the first and last so the time axis is regular."""
+    if len(series) < 2:
+        return series
+    from datetime import date, timedelta
+
+    def step(d: date) -> date:
+        if period == "day":
+            return d + timedelta(days=1)
+        if period == "week":
+            return d + timedelta(days=7)
+        months = {"month": 1, "quarter": 3, "year": 12}[period]
+        m = d.month - 1 + months
+        return date(d.year + m // 12, m % 12 + 1, 1)
+
+    have = {s["period"]: s for s in series}
+    out = []
+    d, end = date.fromisoformat(series[0]["period"]), date.fromisoformat(series[-1]["period"])
+    while d <= end:
+        key = d.isoformat()
+        out.append(have.get(key) or {"period": key, "count": 0, "goldstein_sum": 0.0, "goldstein_mean": None,
+                                     "quad": {"1": 0, "2": 0, "3": 0, "4": 0}, "types": {}})
+        if len(out) > max_points:
+            return series  # too long to draw densely: keep the non-empty periods only
+        d = step(d)
+    return out
