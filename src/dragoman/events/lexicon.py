@@ -83,7 +83,8 @@ _ENTRY_KEYS = frozenset({
     "id", "lemma", "phrase", "head", "pos", "type", "mode", "cameo", "contexts", "args", "forms",
     "note",
 })
-MAX_PHRASE_GAP = 4  # tokens allowed between two consecutive lemmas of a phrase
+MAX_PHRASE_GAP = 4  # tokens allowed between two consecutive lemmas of a phrase...
+MAX_FAR_GAP = 10  # ...or this many when the word depends on the head (child or grandchild)
 CAMEO_COLUMNS = ("cameo", "label", "plover_type", "mode", "contexts", "quad_class", "goldstein")
 
 # Dependency labels (UD for French, ClearNLP for the English model) whose
@@ -420,29 +421,44 @@ def load_triggers(lang: str) -> TriggerLexicon:
 # --------------------------------------------------------------------------- matching
 
 
-_FR_VERB_ENDINGS = ("ées", "és", "ée", "é", "ent", "es", "e", "a", "ait", "aient", "era", "eront", "erait")
+# French inflections the lemmatizer sometimes leaves as they are: (ending, infinitive ending)
+_FR_VERB_ENDINGS: tuple[tuple[str, str], ...] = (
+    ("eraient", "er"), ("erait", "er"), ("eront", "er"), ("erons", "er"), ("erez", "er"), ("erai", "er"),
+    ("era", "er"), ("èrent", "er"), ("iraient", "ir"), ("irait", "ir"), ("iront", "ir"), ("ira", "ir"),
+    ("ées", "er"), ("és", "er"), ("ée", "er"), ("é", "er"), ("aient", "er"), ("ait", "er"), ("ent", "er"),
+    ("es", "er"), ("e", "er"), ("a", "er"),
+)
+# endings no French noun or adjective has: the token is a verb whatever its tag
+_FR_VERBAL_ONLY = ("eraient", "erait", "eront", "erons", "erez", "èrent", "iraient", "irait", "iront")
 
 
 def _fr_verb_guesses(token: Any) -> list[str]:
-    """Infinitives for a French verb the lemmatizer left inflected ("frappe" -> "frapper")."""
-    if token.pos_ not in ("VERB", "AUX") or token.lang_ != "fr":
+    """Infinitives for a French verb the lemmatizer left inflected ("frappe" -> "frapper",
+    "boycotteraient" -> "boycotter")."""
+    if token.lang_ != "fr":
         return []
+    form = _norm(token.text)
     lemma = _norm(token.lemma_ or token.text)
-    if lemma.endswith(("er", "ir", "re", "oir")):
+    if token.pos_ not in ("VERB", "AUX") and not form.endswith(_FR_VERBAL_ONLY):
         return []
-    for ending in _FR_VERB_ENDINGS:
-        if lemma.endswith(ending) and len(lemma) - len(ending) >= 3:
-            return [lemma[: -len(ending)] + "er"]
+    if lemma.endswith(("er", "ir", "re", "oir")) and token.pos_ in ("VERB", "AUX"):
+        return []
+    for ending, inf in _FR_VERB_ENDINGS:
+        if form.endswith(ending) and len(form) - len(ending) >= 3:
+            return [form[: -len(ending)] + inf]
     return []
 
 
 def _token_keys(token: Any) -> list[str]:
     """Lookup keys for a token, best first: lemma, lemma without accents, form, form without
-    accents, then (French verbs only) a repaired infinitive."""
+    accents (French verbs also get a repaired infinitive, see ``_fr_verb_guesses``)."""
     lemma = _norm(token.lemma_ or "")
     form = _norm(token.text)
-    keys = [lemma, strip_accents(lemma), form, strip_accents(form), *_fr_verb_guesses(token)]
+    keys = [lemma, strip_accents(lemma), form, strip_accents(form)]
     return [k for k in dict.fromkeys(keys) if k]
+
+
+_INFINITIVE_MARKS = frozenset({"to", "de", "d'", "à", "pour"})
 
 
 def _is_participle(token: Any) -> bool:
@@ -465,6 +481,11 @@ def objects_of(token: Any) -> set[str]:
         out.add(_norm(tok.text))
 
     for child in token.children:
+        if child.dep_ == "advcl" and any(
+            g.dep_ in ("aux", "mark") and g.lower_ in _INFINITIVE_MARKS for g in child.children
+        ):
+            add(child)  # "vowed to fight" parsed as advcl: the infinitive is the content
+            continue
         if child.dep_ in _OBJECT_DEPS and child.pos_ not in ("PUNCT", "CCONJ", "DET"):
             add(child)
             for grand in child.children:
@@ -563,7 +584,11 @@ class TriggerLexicon:
             related.update(c.i for c in anc.children)
             anc = anc.head
 
+        close = {c.i for c in head_tok.children} | {g.i for c in head_tok.children for g in c.children}
+
         def ok(tok: Any, gap: int) -> bool:
+            if gap > MAX_PHRASE_GAP:  # far words only when the parse links them closely
+                return tok.i in close
             return gap <= 1 or tok.i in related
 
         # left of the head, walking backwards; right of the head, walking forwards
@@ -573,7 +598,7 @@ class TriggerLexicon:
                 found = None
                 j = cur + step
                 gap = 0
-                while lo <= j < hi and gap <= MAX_PHRASE_GAP:
+                while lo <= j < hi and gap <= MAX_FAR_GAP:
                     tok = doc[j]
                     if tok.text in (";", ":", "!", "?") or (tok.text == "," and gap > 0):
                         break
@@ -599,13 +624,26 @@ class TriggerLexicon:
         for tok in sent:
             if tok.is_punct or tok.is_space:
                 continue
-            for e in self._pos_filter(self._lookup(self._single, tok), tok):
+            singles = self._pos_filter(self._lookup(self._single, tok), tok)
+            for guess in _fr_verb_guesses(tok):  # verbal form whatever the tag
+                singles += [e for e in self._single.get(guess, ()) if e.pos == "VERB" and e not in singles]
+            for e in singles:
                 matches.append(TriggerMatch(e, tok.i, tok.i + 1, tok.i))
             for e in self._pos_filter(self._lookup(self._phrase, tok), tok):
                 m = self._match_phrase(e, tok, sent)
                 if m is not None:
                     matches.append(m)
-        return _prefer_longest(matches)
+        if not any(m.entry.is_phrase for m in matches):
+            return matches
+        doc = sent.doc
+        ok = [self._allowed(m, doc[m.head]) for m in matches]
+        return _prefer_longest(matches, ok)
+
+    def _allowed(self, match: TriggerMatch, head: Any) -> bool:
+        """Object constraints (and the subject side of ``not_objects``) hold."""
+        if match.entry.args.not_objects and self._subject_excluded(match, head):
+            return False
+        return self.select(match, objects_of(head))
 
     # ---- object constraints
 
@@ -642,10 +680,7 @@ class TriggerLexicon:
         doc = sent.doc
         kept: dict[tuple[int, int, int], list[TriggerMatch]] = defaultdict(list)
         for m in self.match(sent):
-            head = doc[m.head]
-            if m.entry.args.not_objects and self._subject_excluded(m, head):
-                continue
-            if self.select(m, objects_of(head)):
+            if self._allowed(m, doc[m.head]):
                 kept[(m.token_start, m.token_end, m.head)].append(m)
         out: list[TriggerMatch] = []
         for group in kept.values():
@@ -654,21 +689,24 @@ class TriggerLexicon:
         return sorted(out, key=lambda m: (m.token_start, m.token_end))
 
 
-def _prefer_longest(matches: list[TriggerMatch]) -> list[TriggerMatch]:
-    """Keep, for each head token, the matches with the most lemmas; drop matches
-    lying inside a match with more lemmas ("ouvrir le feu" hides "feu")."""
+def _prefer_longest(matches: list[TriggerMatch], ok: list[bool]) -> list[TriggerMatch]:
+    """Keep, for each head token, the matches with the most lemmas; drop matches lying
+    inside a match with more lemmas ("ouvrir le feu" hides "feu"). Only matches whose
+    object constraints hold (``ok``) can hide others."""
     if not any(m.entry.is_phrase for m in matches):
         return matches
     best: dict[int, int] = {}
-    for m in matches:
-        best[m.head] = max(best.get(m.head, 0), len(m.entry.lemmas))
-    kept = [m for m in matches if len(m.entry.lemmas) == best[m.head]]
-    phrases = [m for m in kept if m.entry.is_phrase]
+    for m, good in zip(matches, ok, strict=True):
+        if good:
+            best[m.head] = max(best.get(m.head, 0), len(m.entry.lemmas))
+    kept = [(m, good) for m, good in zip(matches, ok, strict=True)
+            if len(m.entry.lemmas) >= best.get(m.head, 0)]
+    hiders = [m for m, good in kept if good and m.entry.is_phrase]
     return [
-        m for m in kept
+        m for m, _good in kept
         if not any(
             p.token_start <= m.head < p.token_end and len(p.entry.lemmas) > len(m.entry.lemmas)
-            for p in phrases
+            for p in hiders
         )
     ]
 
