@@ -58,9 +58,10 @@ def summary(people: list[dict]) -> None:
 
 def on_day(people: list[dict], day: dt.date, owner: str, role: str | None) -> None:
     for p in people:
-        if (p["country"] or p["code"]) != owner:
-            continue
         for o in p["offices"]:
+            # an office held for another country or body names it; else it is the person's own
+            if (o.get("code") or o.get("country") or p["country"] or p["code"]) != owner:
+                continue
             if role and o["role"] != role:
                 continue
             status = holds(o, day)
