@@ -96,6 +96,11 @@ def create_app(db_path: str | Path, *, max_body: int = DEFAULT_MAX_BODY, pipelin
 
     @asynccontextmanager
     async def lifespan(_app: FastAPI) -> AsyncIterator[None]:
+        # Warm up: open the file and cache the unfiltered counts the first page needs.
+        try:
+            await run_in_thread(db.facets, EventFilter())
+        except WebError as err:  # a missing or locked database: pages will say so
+            log.warning("database not ready at startup: %s", err)
         yield
         db.close()
 
