@@ -151,6 +151,16 @@ def test_person_shape(people):
         assert p["names"]["en"] and p["names"]["fr"], f"{p['id']}: needs an English and a French name"
 
 
+def test_surnames_come_from_the_names(people):
+    # A surname alias is the tail (or a part) of a full name listed for the same person; this
+    # catches typos such as a French surname spelled unlike the French full name.
+    for p in people:
+        names = " | ".join(p["names"]["en"] + p["names"]["fr"])
+        for lang in ("en", "fr"):
+            for surname in p["surnames"][lang]:
+                assert surname in names, (p["id"], lang, surname)
+
+
 def test_unique_ids_and_qids(people):
     ids = [p["id"] for p in people]
     assert len(ids) == len(set(ids))
