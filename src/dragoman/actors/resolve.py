@@ -159,9 +159,11 @@ class Resolver:
                 continue
             inside = [it for it in items if it.start >= ent.start and it.end <= ent.end]
             if ent.label_ in _PERSON_LABELS:
-                # a surname inside a longer name is someone else ("Hunter Biden" is not Joe Biden)
+                # a surname inside a longer name is someone else ("Hunter Biden" is not Joe Biden);
+                # a role word inside a name after its start is part of it ("Tom King")
                 for it in inside:
-                    if it.kind == "surname" and (it.end - it.start) < len(ent):
+                    if (it.kind == "surname" and (it.end - it.start) < len(ent)) or (
+                            it.kind == "role" and it.start > ent.start):
                         drop.add(id(it))
                         for i in range(it.start, it.end):
                             covered.pop(i, None)
@@ -178,6 +180,7 @@ class Resolver:
                         new.append(self._unknown(doc, run[0], run[-1] + 1, state))
                         run = []
             elif ent.label_ in _ORG_LABELS and inside and all(it.kind in ("country", "nationality") for it in inside) \
+                    and not any(it.start < ent.end and it.end > ent.start and it not in inside for it in items) \
                     and sum(1 for t in ent if fold(t.text) not in self.grammar.determiners) > sum(
                         it.end - it.start for it in inside):
                 # a country inside an organisation's name ("Bank of Korea") is not an actor
@@ -236,6 +239,9 @@ class Resolver:
             # "de la Chine" joins a role; two bare countries never ("China of Russia" is not a thing)
             return has_role or it.kind == "role" or it_person or persons > 0 or it.kind == "org" \
                 or any(c.kind == "org" for c in chunk)
+        if it.kind == "role" and it.entry.rtype in ("body", "group") and countryish_only and len(gap) <= 2 \
+                and all(t.pos_ in ("ADJ", "PROPN") for t in doc[last.end:it.start]):
+            return True  # "Russian Orthodox Church": an adjective between the country and the body
         if gap[0] in self.grammar.locatives and it.kind in ("capital", "country") and has_role and not c1 \
                 and all(g in self.grammar.linkers for g in gap[1:]):
             return True  # "police in Seoul"
