@@ -225,21 +225,31 @@ class Database:
             params = [*params, page.cursor[0], page.cursor[0], page.cursor[1]]
         direction = "DESC" if desc else "ASC"
         offset = (page.page - 1) * page.limit if use_offset else 0
-        # Two steps: sort a narrow projection (key + id), then fetch the wide rows of one page by id.
-        sql = (f"SELECT event_id, {expr} AS _sortkey FROM events WHERE {' AND '.join(conds)} "
-               f"ORDER BY _sortkey {direction}, event_id {direction} LIMIT ? OFFSET ?")
-        keys = self.rows(sql, [*params, page.limit + 1, offset])
-        more = len(keys) > page.limit
-        keys = keys[: page.limit]
-        next_cursor = encode_cursor(page.sort, keys[-1]["_sortkey"], keys[-1]["event_id"]) if more else None
-        rows = []
-        if keys:
-            ids = [k["event_id"] for k in keys]
-            # One list parameter: a long IN (?, ?, ...) list is far slower in DuckDB.
-            wide = self.rows(f"SELECT {', '.join(LIST_COLUMNS)} FROM events WHERE event_id IN "
-                             "(SELECT unnest(?::VARCHAR[]))", [ids])
-            by_id = {r["event_id"]: r for r in wide}
-            rows = [by_id[i] for i in ids if i in by_id]
+        if offset == 0:
+            # First pages and cursor pages: DuckDB's top-N (with late materialisation) is fastest.
+            rows = self.rows(f"SELECT {', '.join(LIST_COLUMNS)}, {expr} AS _sortkey FROM events "
+                             f"WHERE {' AND '.join(conds)} ORDER BY _sortkey {direction}, event_id {direction} "
+                             "LIMIT ?", [*params, page.limit + 1])
+            more = len(rows) > page.limit
+            rows = rows[: page.limit]
+            last = rows[-1] if rows else None
+        else:
+            # Deep pages: sort a narrow projection (key + id), then fetch the page's wide rows by id.
+            keys = self.rows(f"SELECT event_id, {expr} AS _sortkey FROM events WHERE {' AND '.join(conds)} "
+                             f"ORDER BY _sortkey {direction}, event_id {direction} LIMIT ? OFFSET ?",
+                             [*params, page.limit + 1, offset])
+            more = len(keys) > page.limit
+            keys = keys[: page.limit]
+            last = keys[-1] if keys else None
+            rows = []
+            if keys:
+                ids = [k["event_id"] for k in keys]
+                # One list parameter: a long IN (?, ?, ...) list is far slower in DuckDB.
+                wide = self.rows(f"SELECT {', '.join(LIST_COLUMNS)} FROM events WHERE event_id IN "
+                                 "(SELECT unnest(?::VARCHAR[]))", [ids])
+                by_id = {r["event_id"]: r for r in wide}
+                rows = [by_id[i] for i in ids if i in by_id]
+        next_cursor = encode_cursor(page.sort, last["_sortkey"], last["event_id"]) if more and last else None
         self._attach_sentences(rows)
         out = []
         for row in rows:
