@@ -474,3 +474,12 @@ def test_chart_geometry() -> None:
     assert [n["id"] for n in layout["nodes"]] == ["CHN", "FRA"]
     assert [e["color"] for e in layout["edges"]] == ["#4c9a2a", "#c0392b"]
     assert layout["edges"][0]["d"] != layout["edges"][1]["d"]
+
+
+def test_page_numbers_follow_the_same_order_as_cursors(client: TestClient) -> None:
+    import re
+
+    order = [e["event_id"] for e in client.get("/api/events", params={"sort": "goldstein"}).json()["items"]]
+    for n, expected in enumerate(order, start=1):
+        html = client.get("/events", params={"sort": "goldstein", "limit": 1, "page": n}).text
+        assert re.findall(r'class="event-link" href="/events/([^"]+)"', html) == [expected]
