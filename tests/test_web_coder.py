@@ -81,3 +81,19 @@ def test_api_documents_ingests_through_the_store(client: TestClient) -> None:
     again = client.post("/api/documents", json={"text": EN, "lang": "en", "pub_date": "2026-11-24",
                                                 "url": "https://example.org/seoul"}).json()
     assert again["stored"]["present"] == 1 and again["stored"]["new"] == 0
+
+
+def test_coder_page_can_store_and_link_the_document(client: TestClient) -> None:
+    text = "Le Kremlin a accusé Kiev mardi de saboter les négociations."
+    r = client.post("/code", data={"text": text, "lang": "fr", "pub_date": "2026-11-24", "store": "1"})
+    assert r.status_code == 200 and 'id="stored"' in r.text
+    import re
+
+    link = re.search(r'<a href="(/documents/[^"]+)">open</a>', r.text)
+    assert link, r.text[:2000]
+    page = client.get(link.group(1))
+    assert page.status_code == 200 and "Kremlin" in page.text
+    r = client.post("/api/documents", json={"text": "Berlin a condamné Moscou hier.", "lang": "fr",
+                                            "keep_text": False, "pub_date": "2026-11-24"})
+    doc = client.get(f"/api/documents/{r.json()['stored']['doc_ids'][0]}").json()
+    assert doc["text"] is None
