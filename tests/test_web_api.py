@@ -317,6 +317,7 @@ def test_events_page_facets_and_downloads(client: TestClient) -> None:
     html = client.get("/events", params={"recipient_country": "CHN"}).text
     assert 'data-facet="type"' in html and "CONSULT" in html and "REQUEST" in html and "ACCUSE</a>" not in html
     assert "/events/export?recipient_country=CHN" in html and "format=parquet" in html
+    assert 'class="chip" href="/events?"' in html  # the active filter, with a link that removes it
 
 
 def test_event_page_highlights_from_offsets(client: TestClient) -> None:

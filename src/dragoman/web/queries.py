@@ -360,6 +360,8 @@ class Database:
         order = "mention_index NULLS LAST, " if self.has_column("mentions", "mention_index") else ""
         mentions = self.rows(f"SELECT * FROM mentions WHERE doc_id = ? ORDER BY {order}mention_id", [doc_id])
         doc["mentions"] = [decode_row(m) for m in mentions]
+        errors = self.rows('SELECT stage, code, message FROM errors WHERE doc_id = ? ORDER BY "at"', [doc_id])
+        doc["errors"] = [decode_row(e) for e in errors]
         return doc
 
     # -- aggregates ------------------------------------------------------------
