@@ -484,3 +484,24 @@ def test_page_numbers_follow_the_same_order_as_cursors(client: TestClient) -> No
     for n, expected in enumerate(order, start=1):
         html = client.get("/events", params={"sort": "goldstein", "limit": 1, "page": n}).text
         assert re.findall(r'class="event-link" href="/events/([^"]+)"', html) == [expected]
+
+
+def test_database_locked_by_a_writer_is_503_then_recovers(tmp_path: Path) -> None:
+    import subprocess
+    import sys
+
+    path = make_db(tmp_path / "locked.duckdb")
+    holder = subprocess.Popen([sys.executable, "-c", "import duckdb, sys, time; c = duckdb.connect(sys.argv[1]); "
+                               "print('ready', flush=True); sys.stdin.readline()", str(path)],
+                              stdin=subprocess.PIPE, stdout=subprocess.PIPE, text=True)
+    try:
+        assert holder.stdout.readline().strip() == "ready"
+        with TestClient(create_app(path)) as c:
+            r = c.get("/api/events")
+            assert r.status_code == 503 and "lock" in r.json()["detail"]
+            holder.communicate("done\n", timeout=30)
+            assert c.get("/api/events").json()["total"] == 4
+    finally:
+        if holder.poll() is None:
+            holder.kill()
+            holder.wait()
