@@ -404,6 +404,36 @@ def trigger_coverage(lang: str, nlp) -> dict[str, tuple[int, int, int]]:
     return {k: (v[0], v[1], v[2]) for k, v in out.items()}
 
 
+def popcorn_trigger_recall(nlp) -> dict[str, tuple[int, int, int]]:
+    """POPCORN (French news): per type, (gold triggers, a selected match of the type overlaps
+    the gold trigger span, any candidate of the type overlaps it)."""
+    lex = load_triggers("fr")
+    out: dict[str, list[int]] = defaultdict(lambda: [0, 0, 0])
+    for line in (GOLD / "popcorn_fr.dev.jsonl").read_text(encoding="utf-8").splitlines():
+        rec = json.loads(line)
+        trig = [e for e in rec["events"] if e.get("trigger")]
+        if not trig:
+            continue
+        doc = nlp(rec["text"])
+        sel: list[tuple[int, int, str]] = []
+        every: list[tuple[int, int, str]] = []
+        for sent in doc.sents:
+            for m in lex.match(sent):
+                every.append((doc[m.token_start].idx, doc[m.token_end - 1].idx + len(doc[m.token_end - 1]),
+                              m.entry.type))
+            for m in lex.match_selected(sent):
+                sel.append((doc[m.token_start].idx, doc[m.token_end - 1].idx + len(doc[m.token_end - 1]),
+                            m.entry.type))
+        for ev in trig:
+            t = ev["trigger"]
+            ok = {ev["type"], *ev.get("also", [])}
+            row = out[ev["type"]]
+            row[0] += 1
+            row[1] += any(s < t["end"] and t["start"] < e and ty in ok for s, e, ty in sel)
+            row[2] += any(s < t["end"] and t["start"] < e and ty in ok for s, e, ty in every)
+    return {k: (v[0], v[1], v[2]) for k, v in out.items()}
+
+
 @pytest.mark.slow
 @pytest.mark.parametrize("lang", ["en", "fr"])
 def test_gold_trigger_recall_upper_bound(lang, nlp_fr, nlp_en):
@@ -432,5 +462,14 @@ def _report() -> None:  # pragma: no cover - command-line helper
               f"  {totals[f'{lang}.all']:3d} ({totals[f'{lang}.all'] / n:4.0%})")
 
 
-if __name__ == "__main__" and sys.argv[1:] == ["coverage"]:  # pragma: no cover
+def _report_popcorn() -> None:  # pragma: no cover - command-line helper
+    cov = popcorn_trigger_recall(_load("fr"))
+    print("popcorn fr (trigger span): type triggers selected all-candidates")
+    for ptype, (n, sel, every) in sorted(cov.items()):
+        print(f"  {ptype:10s} {n:3d} {sel:3d} ({sel / n:4.0%})  {every:3d} ({every / n:4.0%})")
+
+
+if __name__ == "__main__" and sys.argv[1:2] == ["coverage"]:  # pragma: no cover
     _report()
+    if "--popcorn" in sys.argv:
+        _report_popcorn()

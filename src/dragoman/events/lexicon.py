@@ -449,6 +449,32 @@ def _fr_verb_guesses(token: Any) -> list[str]:
     return []
 
 
+def _en_verb_guesses(token: Any) -> list[str]:
+    """Base forms for an English verb the lemmatizer got wrong ("staged" -> "stag")."""
+    if token.lang_ != "en" or token.pos_ not in ("VERB", "AUX", "ADJ"):
+        return []
+    form = _norm(token.text)
+    out: list[str] = []
+    if form.endswith("ied"):
+        out.append(form[:-3] + "y")
+    elif form.endswith("ed"):
+        out += [form[:-1], form[:-2]]
+        if len(form) > 4 and form[-3] == form[-4]:  # "shelled" -> "shell", "planned" -> "plan"
+            out.append(form[:-3])
+    elif form.endswith("ing"):
+        out += [form[:-3], form[:-3] + "e"]
+    elif form.endswith("es"):
+        out += [form[:-1], form[:-2]]
+    elif form.endswith("s"):
+        out.append(form[:-1])
+    lemma = _norm(token.lemma_ or "")
+    return [g for g in out if len(g) >= 3 and g != lemma]
+
+
+def _verb_guesses(token: Any) -> list[str]:
+    return _fr_verb_guesses(token) or _en_verb_guesses(token)
+
+
 def _token_keys(token: Any) -> list[str]:
     """Lookup keys for a token, best first: lemma, lemma without accents, form, form without
     accents (French verbs also get a repaired infinitive, see ``_fr_verb_guesses``)."""
@@ -566,7 +592,7 @@ class TriggerLexicon:
     def _phrase_word(cls, tok: Any, lemma: str) -> bool:
         """A non-head word of a phrase: by lemma, or an inflected form of it when the
         lemmatizer missed ("piégée" for "piégé")."""
-        if cls._token_has(tok, lemma):
+        if cls._token_has(tok, lemma) or lemma in _verb_guesses(tok):
             return True
         return len(lemma) >= 4 and strip_accents(tok.text).startswith(strip_accents(lemma))
 
@@ -625,11 +651,14 @@ class TriggerLexicon:
             if tok.is_punct or tok.is_space:
                 continue
             singles = self._pos_filter(self._lookup(self._single, tok), tok)
-            for guess in _fr_verb_guesses(tok):  # verbal form whatever the tag
+            for guess in _verb_guesses(tok):  # lemmatizer misses; a verbal form whatever the tag
                 singles += [e for e in self._single.get(guess, ()) if e.pos == "VERB" and e not in singles]
             for e in singles:
                 matches.append(TriggerMatch(e, tok.i, tok.i + 1, tok.i))
-            for e in self._pos_filter(self._lookup(self._phrase, tok), tok):
+            phrases = self._pos_filter(self._lookup(self._phrase, tok), tok)
+            for guess in _verb_guesses(tok):
+                phrases += [e for e in self._phrase.get(guess, ()) if e.pos == "VERB" and e not in phrases]
+            for e in phrases:
                 m = self._match_phrase(e, tok, sent)
                 if m is not None:
                     matches.append(m)
