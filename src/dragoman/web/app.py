@@ -200,15 +200,15 @@ def create_app(db_path: str | Path, *, max_body: int = DEFAULT_MAX_BODY, pipelin
     def export_response(flt: EventFilter, page: Any, fmt: str) -> Response:
         name = f"dragoman-events.{fmt}"
         disposition = {"Content-Disposition": f'attachment; filename="{name}"'}
-        table = db.export_table(flt, page)
         if fmt == "parquet":
             import pyarrow.parquet as pq
 
+            table = db.export_table(flt, page)
             buf = io.BytesIO()
             pq.write_table(table, buf, compression="zstd")
             return Response(buf.getvalue(), media_type="application/vnd.apache.parquet", headers=disposition)
         media = "application/x-ndjson" if fmt == "jsonl" else "text/csv; charset=utf-8"
-        return StreamingResponse(export_lines(table, fmt), media_type=media, headers=disposition)
+        return StreamingResponse(db.iter_export_text(flt, page, fmt), media_type=media, headers=disposition)
 
     @app.get("/events/{event_id:path}", response_class=HTMLResponse, include_in_schema=False)
     def event_page(request: Request, event_id: str) -> Response:
@@ -449,32 +449,6 @@ def csv_lines(rows: Any) -> Any:
             buf.seek(0)
             buf.truncate()
     if buf.tell():
-        yield buf.getvalue()
-
-
-EXPORT_JSON_FIELDS = {"actor", "recipient", "location", "evidence"}
-
-
-def export_lines(table: Any, fmt: str) -> Any:
-    """Text chunks of an export, with the conventions of ``dragoman export``: in JSONL the JSON
-    columns are nested objects; in CSV lists are JSON arrays."""
-    names = table.column_names
-    if fmt == "csv":
-        buf = io.StringIO()
-        csv.writer(buf, lineterminator="\n").writerow(names)
-        yield buf.getvalue()
-    for batch in table.to_batches(max_chunksize=5000):
-        buf = io.StringIO()
-        writer = csv.writer(buf, lineterminator="\n")
-        for rec in batch.to_pylist():
-            if fmt == "jsonl":
-                for key in EXPORT_JSON_FIELDS & rec.keys():
-                    if isinstance(rec[key], str):
-                        rec[key] = json.loads(rec[key])
-                buf.write(json.dumps({k: jsonable(v) for k, v in rec.items()}, ensure_ascii=False) + "\n")
-            else:
-                writer.writerow(["" if v is None else json.dumps(v, ensure_ascii=False) if isinstance(v, list)
-                                 else jsonable(v) for v in rec.values()])
         yield buf.getvalue()
 
 

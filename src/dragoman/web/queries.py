@@ -318,27 +318,70 @@ class Database:
     def count_events(self, flt: EventFilter) -> int:
         return self.facets(flt)["total"][0][1]
 
-    def export_table(self, flt: EventFilter, page: Page) -> Any:
-        """The selection in the store's typed events export schema (same columns as ``dragoman export``)."""
-        import pyarrow as pa
-
+    def _export_schema(self) -> list[tuple[str, str, Any]]:
         try:
             from dragoman.store.export import EVENT_SCHEMA
         except ImportError:  # pragma: no cover - the store is part of dragoman
             EVENT_SCHEMA = [(c, f"e.{c}", None) for c in EXPORT_COLUMNS]
-        schema = [(n, x, t) for n, x, t in EVENT_SCHEMA
-                  if not x.startswith("e.") or self.has_column("events", x[2:])]
+        # Columns a version-1 store lacks are left out rather than failing the download.
+        return [(n, x, t) for n, x, t in EVENT_SCHEMA if not x.startswith("e.") or self.has_column("events", x[2:])]
+
+    def _export_sql(self, flt: EventFilter, page: Page, columns: list[str]) -> tuple[str, list[Any]]:
         expr = sort_expr(page.sort, "e")
         where, params = flt.where("e", languages_column=self.has_column("events", "languages"))
         direction = "DESC" if page.order == "desc" else "ASC"
-        sql = (f"SELECT {', '.join(f'{x} AS {n}' for n, x, _ in schema)} FROM events e "
-               f"LEFT JOIN mentions b ON b.mention_id = e.best_mention_id WHERE {where} "
-               f"ORDER BY {expr} {direction}, e.event_id {direction}")
+        return (f"SELECT {', '.join(columns)} FROM events e "
+                f"LEFT JOIN mentions b ON b.mention_id = e.best_mention_id WHERE {where} "
+                f"ORDER BY {expr} {direction}, e.event_id {direction}"), params
+
+    def export_table(self, flt: EventFilter, page: Page) -> Any:
+        """The selection in the store's typed events export schema (same columns as ``dragoman export``)."""
+        import pyarrow as pa
+
+        schema = self._export_schema()
+        sql, params = self._export_sql(flt, page, [f"{x} AS {n}" for n, x, _ in schema])
         with self.cursor() as cur:
             table = cur.sql(sql, params=params).to_arrow_table()
         if all(t is not None for _, _, t in schema):
             table = table.cast(pa.schema([pa.field(n, t) for n, _, t in schema]))
         return table
+
+    def iter_export_text(self, flt: EventFilter, page: Page, fmt: str, batch: int = 5000) -> Iterator[str]:
+        """CSV or JSONL text chunks, formatted by DuckDB (Python per-row formatting is far slower).
+
+        Same conventions as ``dragoman export``: in JSONL the JSON columns are nested objects,
+        in CSV lists are JSON arrays and objects JSON text.
+        """
+        import pyarrow as pa
+        import pyarrow.csv as pacsv
+
+        schema = self._export_schema()
+        if fmt == "jsonl":
+            cols = [f"{x.replace('CAST(', '').replace(' AS VARCHAR)', '') if 'AS VARCHAR' in x else x} AS {n}"
+                    for n, x, _ in schema]
+            sql, params = self._export_sql(flt, page, cols)
+            sql = f"SELECT to_json(x)::VARCHAR AS line FROM ({sql}) AS x"
+            with self.cursor() as cur:
+                res = cur.execute(sql, params)
+                while True:
+                    rows = res.fetchmany(batch)
+                    if not rows:
+                        return
+                    yield "".join(r[0] + "\n" for r in rows)
+        cols = [f"to_json({x})::VARCHAR AS {n}" if isinstance(t, pa.ListType) else f"{x} AS {n}"
+                for n, x, t in schema]
+        sql, params = self._export_sql(flt, page, cols)
+        with self.cursor() as cur:
+            reader = cur.sql(sql, params=params).to_arrow_reader(batch)
+            header = True
+            for record_batch in reader:
+                buf = pa.BufferOutputStream()
+                pacsv.write_csv(pa.Table.from_batches([record_batch]), buf,
+                                write_options=pacsv.WriteOptions(include_header=header))
+                header = False
+                yield buf.getvalue().to_pybytes().decode("utf-8")
+            if header:  # no row: still give the header
+                yield ",".join(f'"{n}"' for n, _, _ in schema) + "\n"
 
     def get_event(self, event_id: str) -> dict[str, Any]:
         rows = self.rows("SELECT * FROM events WHERE event_id = ?", [event_id])
