@@ -257,6 +257,22 @@ def test_travel_destination_is_the_location(nlp):
         "Moscow", "Moscow", "RUS")
     # "to" marks a destination only after a travel word.
     assert where(nlp, "China sent a letter to Moscow.", "en", "sent") is None
+    assert where(nlp, "Zambia extradited the suspect to Britain on Sunday.", "en", "extradited") == (
+        "Britain", "United Kingdom", "GBR")
+
+
+def test_origin_only_after_a_withdrawal_word(nlp):
+    assert where(nlp, "U.N. helicopters evacuated the wounded from the besieged town of Gorazde.", "en",
+                 "evacuated") == ("Gorazde", "Goražde", "BIH")
+    assert where(nlp, "Des Casques bleus ont été retirés de l'enclave de Gorazde.", "fr", "retirés") == (
+        "Gorazde", "Goražde", "BIH")
+    assert where(nlp, "The minister received a letter from Moscow.", "en", "received") is None
+    assert where(nlp, "Le ministre a reçu une lettre de Moscou.", "fr", "reçu") is None
+
+
+def test_demonyms_are_not_places(nlp):
+    doc = coded(nlp, "Troops captured a stronghold near the Thai border.", "en")
+    assert mentions(doc) == []
 
 
 def test_target_after_on_is_not_a_location(nlp):

@@ -291,11 +291,13 @@ def load_gazetteer(extra_files: Sequence[Path | str] = ()) -> Gazetteer:
 @dataclass(frozen=True)
 class PlaceCues:
     labels: frozenset[str]
+    not_place_labels: frozenset[str]
     prep_re: re.Pattern[str]  # a locative/destination/weak preposition ending the text
     kinds: dict[str, str]  # preposition -> loc | dest | weak
     det_re: re.Pattern[str]
     area_re: re.Pattern[str]
     travel: frozenset[str]
+    withdrawal: frozenset[str]
     site_nouns: frozenset[str]
     site_re: re.Pattern[str]  # "<site noun> de/of" ending the text
     city_prep_re: re.Pattern[str] | None  # "à" right before a name: the city, not the country
@@ -323,18 +325,21 @@ def load_place_cues(lang: str) -> PlaceCues:
     kinds = {_norm_cue(w): "loc" for w in raw["locative"]}
     kinds.update({_norm_cue(w): "dest" for w in raw["destination"]})
     kinds.update({_norm_cue(w): "weak" for w in raw.get("weak") or []})
+    kinds.update({_norm_cue(w): "origin" for w in raw.get("origin") or []})
     # Direction words ("south Lebanon", "central Iran") are skipped like determiners.
     dets = [_norm_cue(w) for w in raw["determiners"] + list(raw.get("modifiers") or [])]
     city_preps = [_norm_cue(w) for w in raw.get("city_prepositions") or []]
     return PlaceCues(
         city_prep_re=re.compile(rf"(?:^|\s)(?:{_alt(city_preps)})\s*$") if city_preps else None,
         labels=frozenset(raw["entity_labels"]),
+        not_place_labels=frozenset(raw.get("not_place_labels") or []),
         prep_re=re.compile(rf"(?:^|[\s(,;:«\"])(?P<p>{_alt(kinds)})\s*$"),
         kinds=kinds,
         det_re=re.compile(rf"(?:^|(?<=[\s(,;:«\"]))(?:{_alt(dets)})\s*$"),
         area_re=re.compile(rf"(?:^|[\s(,;:])(?P<noun>{_alt(_norm_cue(w) for w in raw['area_nouns'])})"
                            rf"(?:\s+(?:de|du|des|d'|of)|\s*,)\s*$"),
         travel=frozenset(_norm_cue(w) for w in raw["travel"]),
+        withdrawal=frozenset(_norm_cue(w) for w in raw.get("withdrawal") or []),
         site_nouns=frozenset(_norm_cue(w) for w in raw["site_nouns"]),
         site_re=re.compile(rf"(?:^|\s)(?:{_alt(_norm_cue(w) for w in raw['site_nouns'])})"
                            rf"\s+(?:de|du|des|d'|of)(?:\s+(?:{_alt(dets)}))?\s*$"),
@@ -342,19 +347,19 @@ def load_place_cues(lang: str) -> PlaceCues:
 
 
 def _cue_before(before: str, cues: PlaceCues, depth: int = 0) -> str | None:
-    """The kind of preposition ('loc', 'dest', 'weak') that governs a place starting
+    """The kind of preposition ('loc', 'dest', 'weak', 'origin') that governs a place starting
     right after ``before``, skipping determiners, direction words ("south Lebanon") and
     area nouns ("dans le nord de la Syrie", "in the capital city of Algiers", "dans la
     capitale, Alger")."""
     s = _norm_cue(before).rstrip()
     skips = 2 if depth else 0  # inside an area phrase, allow a couple of adjectives
     for _ in range(6):
-        m = cues.prep_re.search(s)
-        if m:
-            return cues.kinds.get(re.sub(r"\s+", " ", m.group("p")))
         m = cues.area_re.search(s)
         if m and depth < 2:
             return _cue_before(s[:m.start("noun")], cues, depth + 1)
+        m = cues.prep_re.search(s)
+        if m:
+            return cues.kinds.get(re.sub(r"\s+", " ", m.group("p")))
         m = cues.det_re.search(s)
         if m and m.start() < m.end():
             s = s[:m.start()].rstrip()
@@ -409,6 +414,8 @@ def _sentence_mentions(doc: Document, sent: Sentence, gaz: Gazetteer, cues: Plac
     toks = list(span)
     offs = [token_orig_span(doc, sent, t) for t in toks]
     blocked = [(p.start, p.end) for p in doc.date_phrases if p.sentence_index == sent.index]
+    blocked += [(offs[e.start - span.start][0], offs[e.end - 1 - span.start][1]) for e in span.ents
+                if e.label_ in cues.not_place_labels]
     found: list[_Raw] = []
 
     def taken(s: int, e: int) -> bool:
@@ -421,7 +428,8 @@ def _sentence_mentions(doc: Document, sent: Sentence, gaz: Gazetteer, cues: Plac
         # "bande de Gaza") anywhere; other names only capitalised and after a locative cue.
         for i in range(n_tok):
             first = toks[i]
-            capital_start = first.text[:1].isupper() and first.pos_ in ("PROPN", "NOUN", "ADJ", "X")
+            # Adjectives are demonyms ("the Thai border"), not places, even when a city lists them.
+            capital_start = first.text[:1].isupper() and first.pos_ in ("PROPN", "NOUN", "X")
             if not any(ch.isalnum() for ch in first.text):
                 continue
             for n in range(min(6, n_tok - i), 0, -1):
@@ -441,7 +449,7 @@ def _sentence_mentions(doc: Document, sent: Sentence, gaz: Gazetteer, cues: Plac
                 if not cands:
                     continue
                 before = doc.text[sent.start:s]
-                if not multi and _cue_before(before, cues) is None and not cues.site_re.search(
+                if not multi and _cue_before(before, cues) in (None, "origin") and not cues.site_re.search(
                         _norm_cue(before)):
                     continue
                 found.append(_Raw(first.i, toks[i + n - 1].i + 1, s, e, cands, False))
@@ -558,6 +566,7 @@ def event_location(doc: Document, sentence_index: int, trigger_token_i: int) -> 
             clause = clause.head
         travel_words |= {_norm_cue(clause.lemma_)}
     is_travel = bool(travel_words & cues.travel)
+    is_withdrawal = bool(travel_words & cues.withdrawal)
     trig_pos = token_orig_span(doc, sent, trigger)[0]
     best: tuple[tuple[int, int, int], Location] | None = None
     gaz: Gazetteer | None = None
@@ -570,6 +579,8 @@ def event_location(doc: Document, sentence_index: int, trigger_token_i: int) -> 
         toks = sdoc[pm.token_start:pm.token_end]
         head = toks.root
         kind = _cue_before(doc.text[sent.start:loc.start or 0], cues)
+        if kind == "origin" and not is_withdrawal:
+            kind = None  # "de"/"from" only name a place after a withdrawal word
         if kind is None and is_travel and parsed and head.dep_ in ("obj", "dobj") and (
                 head.head.i == trigger.i or _norm_cue(head.head.lemma_) in cues.travel):
             kind = "dest"
