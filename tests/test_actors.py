@@ -1,29 +1,36 @@
-"""Actor resolution on hand-written French and English sentences."""
+"""Actor resolution on hand-written French and English sentences (ActorStage, resolve_phrase)."""
 
 from __future__ import annotations
 
 import datetime as dt
+from pathlib import Path
 
 import pytest
 
-from dragoman.actors import ActorStage, get_kb, resolve_phrase
+from dragoman.actors import ActorKB, ActorStage, get_kb, resolve_phrase
 from dragoman.ingest import document_from_text
 from dragoman.nlp import NlpStage
 
+DATA = Path(__file__).resolve().parent / "data"
 D2024 = dt.date(2024, 3, 1)
 
 
 @pytest.fixture(scope="module")
-def kb():
-    return get_kb()
+def kb() -> ActorKB:
+    """Built-in dictionaries + our own small people file (tests do not depend on people.yaml)."""
+    return ActorKB.load(people_file=DATA / "people_sample.yaml")
 
 
 @pytest.fixture(scope="module")
-def run():
-    nlp_stage = NlpStage()
-    stage = ActorStage()
+def nlp_stage():
+    return NlpStage()
 
-    def _run(text: str, lang: str, day: dt.date = D2024):
+
+@pytest.fixture(scope="module")
+def run(kb, nlp_stage):
+    stage = ActorStage(kb=kb)
+
+    def _run(text: str, lang: str, day: dt.date | None = D2024):
         doc = document_from_text(text, doc_id="t", lang=lang, pub_date=day)
         doc = next(iter(stage(nlp_stage([doc]))))
         assert not doc.errors, doc.errors
@@ -36,51 +43,246 @@ def mentions(doc):
     return [(doc.text[m.start:m.end], m.actor.code, m.kind) for m in doc.actor_mentions]
 
 
-@pytest.mark.parametrize(("lang", "phrase", "code", "name"), [
-    ("fr", "le vice-ministre nord-coréen des Affaires étrangères Pak Myong Ho", "PRKGOV", "Pak Myong Ho"),
-    ("en", "South Korea's foreign ministry", "KORGOV", None),
-    ("fr", "les forces russes", "RUSMIL", None),
-    ("en", "police in Seoul", "KORCOP", None),
-    ("en", "a US destroyer", "USAMIL", None),
-    ("fr", "la police à Séoul", "KORCOP", None),
-    ("en", "Bank of China", "CHNBUS", "Bank of China"),
-    ("en", "Peking University", "CHNEDU", "Peking University"),
-    ("en", "China Daily", "CHNJRN", "China Daily"),
-    ("fr", "l'ONU", "IGOUNO", "Nations unies"),
-    ("fr", "l'Otan", "IGONATO", None),
-    ("en", "the Red Cross", "NGOICRC", None),
-    ("fr", "le Kremlin", "RUSGOV", None),
-    ("en", "the Pentagon", "USAMIL", None),
-    ("fr", "la Maison-Blanche", "USAGOV", None),
-    ("fr", "Pékin", "CHNGOV", None),
+def by_text(doc):
+    return {doc.text[m.start:m.end]: m for m in doc.actor_mentions}
+
+
+# ---------------------------------------------------------------- composition
+
+@pytest.mark.parametrize(("lang", "phrase", "country", "sector", "code"), [
+    ("fr", "le vice-ministre nord-coréen des Affaires étrangères Pak Myong Ho", "PRK", "GOV", "PRKGOV"),
+    ("en", "South Korea's foreign ministry", "KOR", "GOV", "KORGOV"),
+    ("fr", "les forces russes", "RUS", "MIL", "RUSMIL"),
+    ("en", "Chinese President Xi Jinping", "CHN", "GOV", "CHNGOV"),
+    ("fr", "le chef de la diplomatie chinoise", "CHN", "GOV", "CHNGOV"),
+    ("en", "police in Seoul", "KOR", "COP", "KORCOP"),
+    ("fr", "la police à Séoul", "KOR", "COP", "KORCOP"),
+    ("en", "a US destroyer", "USA", "MIL", "USAMIL"),
+    ("en", "the Russian Orthodox Church", "RUS", "REL", "RUSREL"),
+    ("fr", "les soldats israéliens", "ISR", "MIL", "ISRMIL"),
+    ("fr", "le responsable du parti au pouvoir", None, "PTY", None),
+    ("en", "the national security adviser", None, "GOV", None),
+    ("fr", "l'agence officielle nord-coréenne", "PRK", "JRN", "PRKJRN"),
+    ("en", "North Korea's state news agency", "PRK", "JRN", "PRKJRN"),
+    ("fr", "les médecins sud-coréens", "KOR", "MED", "KORMED"),
+    ("en", "Iranian protesters", "IRN", "CVL", "IRNCVL"),
 ])
-def test_phrases(lang, phrase, code, name):
-    actor = resolve_phrase(phrase, lang, D2024)
+def test_composed_phrases(kb, lang, phrase, country, sector, code):
+    actor = resolve_phrase(phrase, lang, D2024, kb=kb)
     assert actor is not None
-    assert actor.code == code
-    if name:
-        assert actor.name == name
+    assert (actor.country, actor.sector, actor.code) == (country, sector, code)
 
 
-def test_bare_role_has_sector_no_country():
-    a = resolve_phrase("les manifestants", "fr")
+def test_unknown_person_keeps_name_and_office(kb):
+    a = resolve_phrase("le vice-ministre nord-coréen des Affaires étrangères Pak Myong Ho", "fr", D2024, kb=kb)
+    assert a.name == "Pak Myong Ho"
+    assert a.office == "vice-ministre nord-coréen des Affaires étrangères"
+    assert "nationality:fr:PRK" in a.entry
+    a = resolve_phrase("Japanese Defence Minister Taro Example", "en", D2024, kb=kb)
+    assert (a.country, a.sector, a.name) == ("JPN", "GOV", "Taro Example")
+
+
+def test_bare_role_has_sector_no_country(kb):
+    a = resolve_phrase("les manifestants", "fr", kb=kb)
     assert a.country is None and a.sector == "CVL" and a.code is None
-    a = resolve_phrase("the rebels", "en")
+    a = resolve_phrase("the rebels", "en", kb=kb)
     assert a.country is None and a.sector == "REB"
 
+
+@pytest.mark.parametrize(("lang", "phrase", "code"), [
+    ("fr", "l'ONU", "IGOUNO"), ("fr", "l'Otan", "IGONATO"), ("fr", "l'OTAN", "IGONATO"),
+    ("en", "the Red Cross", "NGOICRC"), ("fr", "le Conseil de sécurité", "IGOUNOSC"),
+    ("fr", "l'AIEA", "IGOUNOIAEA"), ("en", "the European Commission", "EURCOM"), ("fr", "l'UE", "EUR"),
+    ("fr", "Daech", "IMGISI"), ("en", "al-Qaeda", "IMGAQD"),
+])
+def test_non_state_codes(kb, lang, phrase, code):
+    a = resolve_phrase(phrase, lang, D2024, kb=kb)
+    assert a.code == code and a.country is None
+
+
+def test_armed_group_code_depends_on_date(kb):
+    assert resolve_phrase("les talibans", "fr", dt.date(2015, 1, 1), kb=kb).code == "AFGREB"
+    assert resolve_phrase("the Taliban", "en", dt.date(2022, 1, 1), kb=kb).code == "AFGGOV"
+
+
+@pytest.mark.parametrize(("lang", "phrase", "code"), [
+    ("fr", "le Kremlin", "RUSGOV"), ("en", "the Pentagon", "USAMIL"), ("fr", "la Maison-Blanche", "USAGOV"),
+    ("en", "Downing Street", "GBRGOV"), ("fr", "le Quai d'Orsay", "FRAGOV"), ("en", "Foggy Bottom", "USAGOV"),
+    ("fr", "Pékin", "CHNGOV"), ("fr", "Moscou", "RUSGOV"), ("en", "Kiev", "UKRGOV"), ("en", "Kyiv", "UKRGOV"),
+    ("en", "Zhongnanhai", "CHNGOV"), ("en", "the Blue House", "KORGOV"), ("fr", "l'Élysée", "FRAGOV"),
+])
+def test_metonyms(kb, lang, phrase, code):
+    assert resolve_phrase(phrase, lang, D2024, kb=kb).code == code
+
+
+@pytest.mark.parametrize(("lang", "phrase", "country"), [
+    ("en", "Burma", "MMR"), ("fr", "la Birmanie", "MMR"), ("fr", "le Zaïre", "COD"), ("en", "Swaziland", "SWZ"),
+    ("fr", "les Nord-Coréens", "PRK"), ("fr", "les nord-coréennes", "PRK"), ("en", "Britons", "GBR"),
+    ("en", "the Chinese", "CHN"), ("fr", "les Britanniques", "GBR"), ("fr", "la Côte d'Ivoire", "CIV"),
+])
+def test_countries_and_demonyms(kb, lang, phrase, country):
+    a = resolve_phrase(phrase, lang, D2024, kb=kb)
+    assert a.country == country and a.sector is None
+
+
+def test_lowercase_words_are_not_acronyms(kb):
+    # "us" (pronoun) is not the US; "who" is not the WHO
+    assert resolve_phrase("they told us who came", "en", kb=kb) is None
+    assert resolve_phrase("the WHO", "en", kb=kb).code == "IGOUNOWHO"
+
+
+def test_organisation_names_are_not_countries(kb):
+    for phrase, code in (("Bank of China", "CHNBUS"), ("Peking University", "CHNEDU"), ("China Daily", "CHNJRN")):
+        a = resolve_phrase(phrase, "en", kb=kb)
+        assert a.code == code and a.name == phrase
+
+
+# ---------------------------------------------------------------- people and dates
+
+def test_title_resolves_to_office_holder_at_date(kb):
+    a2020 = resolve_phrase("the foreign minister of China", "en", dt.date(2020, 6, 1), kb=kb)
+    a2023 = resolve_phrase("the foreign minister of China", "en", dt.date(2023, 3, 1), kb=kb)
+    assert (a2020.name, a2020.code) == ("Wang Yi", "CHNGOV")
+    assert (a2023.name, a2023.code) == ("Qin Gang", "CHNGOV")
+    fr = resolve_phrase("le chef de la diplomatie chinoise", "fr", dt.date(2023, 3, 1), kb=kb)
+    assert fr.name == "Qin Gang" and fr.office == "ministre chinois des Affaires étrangères"
+
+
+def test_person_at_date_and_eli(kb):
+    assert resolve_phrase("Angela Merkel", "en", dt.date(2010, 1, 1), kb=kb).code == "DEUGOV"
+    after = resolve_phrase("Angela Merkel", "fr", dt.date(2023, 1, 1), kb=kb)
+    assert (after.country, after.sector, after.code) == ("DEU", "ELI", "DEUELI")
+    annan = resolve_phrase("Kofi Annan", "en", dt.date(2003, 1, 1), kb=kb)
+    assert annan.code == "IGOUNO" and annan.country is None and annan.qid == "Q1067"
+
+
+def test_concurrent_offices_prefer_the_title_in_text(kb):
+    # from 2023-07-25 Wang Yi holds a party office and the ministry at once
+    a = resolve_phrase("Chinese Foreign Minister Wang Yi", "en", dt.date(2023, 9, 1), kb=kb)
+    assert (a.sector, a.office) == ("GOV", "Minister of Foreign Affairs of China")
+    a = resolve_phrase("Wang Yi", "en", dt.date(2023, 3, 1), kb=kb)
+    assert a.sector == "PTY"
+
+
+def test_missing_people_file_is_fine(tmp_path):
+    kb = ActorKB.load(people_file=tmp_path / "absent.yaml")
+    assert kb.people == {}
+    assert resolve_phrase("la police à Séoul", "fr", kb=kb).code == "KORCOP"
+
+
+# ---------------------------------------------------------------- the stage, offsets, coreference
 
 def test_offsets_are_original_text(run):
     doc = run("Le vice-ministre nord-coréen des Affaires étrangères Pak Myong Ho a averti Washington.", "fr")
     m = doc.actor_mentions[0]
     assert doc.text[m.start:m.end] == "vice-ministre nord-coréen des Affaires étrangères Pak Myong Ho"
+    assert (m.actor.start, m.actor.end) == (m.start, m.end)
     assert m.actor.code == "PRKGOV" and m.kind == "person"
     span = doc.sentences[m.sentence_index].span.doc[m.token_start:m.token_end]
     assert span.text == doc.text[m.start:m.end]
     assert mentions(doc)[1] == ("Washington", "USAGOV", "capital")
 
 
+def test_offsets_after_text_normalisation(run):
+    # curly apostrophes and non-breaking spaces are normalised for spaCy; offsets stay in the original
+    text = "Selon l’agence, les forces\u00a0russes ont tiré. Le Kremlin l’a confirmé."
+    doc = run(text, "fr")
+    got = {doc.text[m.start:m.end]: m.actor.code for m in doc.actor_mentions}
+    assert got["forces\u00a0russes"] == "RUSMIL"
+    assert got["Kremlin"] == "RUSGOV"
+
+
+def test_surname_and_title_coreference_fr(run):
+    doc = run("Le dirigeant nord-coréen Kim Jong Un a supervisé le tir. Kim a salué les militaires. "
+              "Selon Séoul, le dirigeant nord-coréen était présent.", "fr")
+    ms = by_text(doc)
+    assert ms["Kim"].actor.name == "Kim Jong-un" and ms["Kim"].kind == "person"
+    assert ms["Kim"].actor.code == "PRKGOV"
+    last = [m for m in doc.actor_mentions if m.sentence_index == 2 and m.kind == "person"]
+    assert last and last[0].actor.name == "Kim Jong-un"
+
+
+def test_surname_of_unknown_person_en(run):
+    doc = run("Chinese foreign ministry spokesman Sun Weidong criticised the plan on Monday. "
+              "Sun said Beijing would respond.", "en")
+    ms = by_text(doc)
+    assert ms["Sun"].actor.name == "Sun Weidong" and ms["Sun"].actor.code == "CHNGOV"
+    assert ms["Beijing"].actor.code == "CHNGOV"
+
+
+def test_generic_title_refers_back_to_person(run):
+    doc = run("Foreign Minister Wang Yi arrived in Seoul. The minister met students.", "en", dt.date(2020, 5, 1))
+    ms = by_text(doc)
+    assert ms["minister"].actor.name == "Wang Yi"
+    assert ms["students"].actor.sector == "EDU"
+
+
+def test_country_pronoun_fr(run):
+    doc = run("La Corée du Nord a tiré un missile mardi. Elle a dénoncé les manœuvres de Séoul.", "fr")
+    pron = [m for m in doc.actor_mentions if m.kind == "pronoun"]
+    assert len(pron) == 1 and pron[0].actor.country == "PRK" and doc.text[pron[0].start:pron[0].end] == "Elle"
+
+
+def test_country_pronoun_needs_gender_and_subject(run):
+    # "il" cannot refer back to "la Corée du Nord"; a non-country subject breaks the chain
+    doc = run("La Corée du Nord a tiré un missile. Il a volé 500 kilomètres.", "fr")
+    assert not [m for m in doc.actor_mentions if m.kind == "pronoun"]
+    doc = run("The minister spoke on Monday. It was raining.", "en")
+    assert not [m for m in doc.actor_mentions if m.kind == "pronoun"]
+
+
+def test_country_pronoun_en(run):
+    doc = run("North Korea fired a missile on Tuesday. It said the test was a success.", "en")
+    pron = [m for m in doc.actor_mentions if m.kind == "pronoun"]
+    assert len(pron) == 1 and pron[0].actor.code == "PRK"
+
+
+def test_context_short_forms(run):
+    doc = run("Séoul a protesté. Le Nord a rejeté la demande du Sud.", "fr")
+    ms = by_text(doc)
+    assert ms["Nord"].actor.country == "PRK" and ms["Sud"].actor.country == "KOR"
+    doc = run("Le Nord de la France a voté.", "fr")  # no Korean context: a region
+    assert "Nord" not in by_text(doc)
+    doc = run("Washington and Seoul urged the North to return to talks.", "en")
+    assert by_text(doc)["North"].actor.country == "PRK"
+
+
 def test_place_part_is_no_actor(run):
     doc = run("Des navires chinois patrouillent en mer de Chine méridionale.", "fr")
-    kinds = {t: k for t, _c, k in mentions(doc)}
-    assert kinds.get("mer de Chine méridionale") == "place-part"
-    assert all(c is None for t, c, k in mentions(doc) if k == "place-part")
+    ms = by_text(doc)
+    assert ms["mer de Chine méridionale"].kind == "place-part"
+    assert ms["mer de Chine méridionale"].actor.code is None
+    assert ms["navires chinois"].actor.code == "CHNMIL" if "navires chinois" in ms else True
+    doc = run("China sent ships to the South China Sea.", "en")
+    assert by_text(doc)["South China Sea"].kind == "place-part"
+
+
+def test_locative_country_is_a_place(run):
+    doc = run("Les pourparlers ont eu lieu en Chine.", "fr")
+    assert by_text(doc)["Chine"].kind == "place"
+
+
+def test_user_dictionary_extends_and_overrides(kb, nlp_stage):
+    stage = ActorStage(extra_files=[DATA / "actors_user.csv"])
+    doc = document_from_text("The Acme Liberation Front attacked. The White House and Jane Doe reacted.",
+                             doc_id="u", lang="en", pub_date=dt.date(2021, 1, 1))
+    doc = next(iter(stage(nlp_stage([doc]))))
+    ms = by_text(doc)
+    assert ms["Acme Liberation Front"].actor.code == "CODREB"
+    assert ms["Acme Liberation Front"].actor.entry == "user:acme-front"
+    assert ms["White House"].actor.code == "USALEG"  # the user's entry wins over the built-in seat
+    assert ms["Jane Doe"].actor.code == "FRAGOV"
+    assert ms["Jane Doe"].actor.office == "Foreign minister of France"
+
+
+def test_failed_document_is_left_alone(kb):
+    from dragoman.schema import Document, StageError
+
+    doc = Document(id="x", text="La Chine.")
+    doc.errors.append(StageError("nlp", "E200", "boom"))
+    out = next(iter(ActorStage(kb=kb)([doc])))
+    assert out.actor_mentions == []
+
+
+def test_get_kb_is_cached():
+    assert get_kb() is get_kb()

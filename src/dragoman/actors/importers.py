@@ -44,10 +44,10 @@ _BRACES = re.compile(r"\{([^}]*)\}")
 
 
 def _tabari_date(text: str) -> dt.date:
-    """YYMMDD (two-digit years: 00-40 -> 20xx) or YYYYMMDD."""
+    """YYMMDD (two-digit years: 00-29 -> 20xx, 30-99 -> 19xx) or YYYYMMDD."""
     if len(text) == 6:
         yy = int(text[:2])
-        return dt.date(2000 + yy if yy <= 40 else 1900 + yy, int(text[2:4]), int(text[4:6]))
+        return dt.date(2000 + yy if yy <= 29 else 1900 + yy, int(text[2:4]), int(text[4:6]))
     if len(text) == 8:
         return dt.date(int(text[:4]), int(text[4:6]), int(text[6:8]))
     raise ValueError(text)
@@ -73,10 +73,13 @@ class _Tabari:
         parts = raw.split()
         if not parts:
             return None
-        code = parts[0].lstrip("~")
+        code = parts[0].replace("~", "")
+        if not code.isalnum() or not code.isupper():
+            return None
         out: dict[str, Any] = {}
         head = COUNTRY_SYNONYMS.get(code[:3], code[:3])
-        if raw.strip().startswith("~") or (len(code) == 3 and code in self.sectors and head not in self.countries):
+        if raw.strip().startswith("~") or (len(code) == 3 and code in self.sectors
+                                             and head not in self.countries and head not in NONSTATE_CODES):
             sector = self._sector(code)
             if sector is None:
                 return None

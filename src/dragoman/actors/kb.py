@@ -103,7 +103,7 @@ class Entry:
             valid.sort(key=lambda p: (p.role not in fam, p.sector != "GOV"))
             p = valid[0]
             return (p.country or self.country, p.sector or self.sector, p.code or self.code, p)
-        if self.kind == "person":
+        if self.kind in ("person", "surname"):
             if any(p.end is not None and p.end <= day for p in self.periods):
                 return self.country, "ELI", None, None
             return self.country, None, None, None
@@ -123,6 +123,10 @@ def _construct_mapping(loader: _LineLoader, node: yaml.MappingNode) -> dict[str,
 
 
 _LineLoader.add_constructor(yaml.resolver.BaseResolver.DEFAULT_MAPPING_TAG, _construct_mapping)
+# Dates stay strings ("2019", "2019-05", "2020-13-45"): ``parse_date`` checks them and names the line.
+_LineLoader.yaml_implicit_resolvers = {
+    k: [r for r in v if r[0] != "tag:yaml.org,2002:timestamp"] for k, v in yaml.SafeLoader.yaml_implicit_resolvers.items()
+}
 
 
 def cache_dir() -> Path:
@@ -161,7 +165,7 @@ def load_yaml(path: Path) -> dict[str, Any]:
     return data
 
 
-_CACHE_SALT = b"dragoman-actors-yaml-1"
+_CACHE_SALT = b"dragoman-actors-yaml-2"
 
 
 def _parse_yaml(path: Path, raw: bytes) -> dict[str, Any]:
@@ -300,7 +304,9 @@ class PhraseIndex:
             if nxt is None:
                 nxt = node[k] = {}
             node = nxt
-        item = (entry, case_flag(pattern) if entry.kind in CASED_KINDS else 0)
+        flag = case_flag(pattern)
+        # proper names keep their capital; any acronym ("US", "ONG") must be written in capitals
+        item = (entry, flag if entry.kind in CASED_KINDS or flag == 2 else 0)
         bucket = node.get(TERMINAL)
         if bucket is None:
             node[TERMINAL] = [item]

@@ -127,6 +127,8 @@ class Resolver:
                     if met is not None:
                         chosen = Item(chosen.start, chosen.end, "ref", ref=met[0])
                 items.append(chosen)
+                if chosen.entry is not None and chosen.kind in _COUNTRYISH and chosen.entry.country:
+                    state.countries.add(chosen.entry.country)  # context for "the North" later on
                 while k < n and owner[k] < chosen.end:
                     k += 1
                 continue
@@ -146,7 +148,8 @@ class Resolver:
             key = " ".join(subtokens(doc[s:end].text))
             if key in state.surnames:
                 return True
-            return self.kb.surname_count.get(key, 0) == 1 and all(t.pos_ == "PROPN" for t in doc[s:end])
+            return self.kb.surname_count.get(key, 0) == 1 and all(
+                t.pos_ == "PROPN" or t.ent_type_ in _PERSON_LABELS for t in doc[s:end])
         return True
 
     def _add_entities(self, tokens: Any, doc: Any, items: list[Item], state: DocState) -> list[Item]:
