@@ -171,10 +171,11 @@ def test_coder_paste_hostile_article_stays_text(page: object) -> None:
     """Works whatever the pipeline codes: the text comes back escaped and inert."""
     hostile = ('Le ministre <script>window.__pwned=1</script> a menacé Berlin. '
                '<img src=x onerror="window.__pwned=2"> <a href="javascript:window.__pwned=3">lien</a>')
+    page.set_default_timeout(300_000)  # the first submission loads the language models
     page.goto("/code")
     page.fill("textarea#text", hostile)
     page.select_option("select[name=lang]", "fr")
-    with page.expect_navigation(timeout=180_000):
+    with page.expect_navigation(timeout=300_000):
         page.click("#code-submit")
     assert page.locator("#coded-text").count() == 1, page.content()[:2000]
     text = page.locator("#coded-text").inner_text()
@@ -187,10 +188,11 @@ def test_coder_highlights_events(page: object) -> None:
     reason = _pipeline_codes_events()
     if reason:
         pytest.skip(reason)
+    page.set_default_timeout(300_000)
     page.goto("/code")
     page.fill("textarea#text", "Le président Emmanuel Macron a rencontré Xi Jinping à Pékin lundi.")
     page.fill("input[name=pub_date]", "2026-11-24")
-    with page.expect_navigation(timeout=180_000):
+    with page.expect_navigation(timeout=300_000):
         page.click("#code-submit")
     assert page.locator("#coded-text mark.hl-trigger").count() >= 1
     assert page.locator("#coded-text mark.hl-actor").count() >= 1
