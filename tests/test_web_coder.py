@@ -45,6 +45,7 @@ def test_api_code_returns_events_with_offsets(client: TestClient) -> None:
     assert body["documents"][0]["lang"] == "fr"
     assert body["events"] and all(e["type"] for e in body["events"])
     _check_provenance(FR, body["events"])
+    assert body["documents"][0]["trace"] and all("outcome" in n for n in body["documents"][0]["trace"])
     body = client.post("/api/code", json={"text": EN, "lang": "en", "pub_date": "2026-11-24"}).json()
     _check_provenance(EN, body["events"])
     before = client.get("/api/stats").json()["documents"]
@@ -54,6 +55,10 @@ def test_api_code_returns_events_with_offsets(client: TestClient) -> None:
 def test_coder_page_paste_and_upload(client: TestClient) -> None:
     r = client.post("/code", data={"text": FR, "lang": "fr", "pub_date": "2026-11-24"})
     assert r.status_code == 200 and 'id="coded-text"' in r.text and "hl-trigger" in r.text
+    assert "Explain: what the coder decided" in r.text
+    # a text with no event says why, instead of a silent empty table
+    r = client.post("/code", data={"text": "Il fait beau à Lyon.", "lang": "fr"})
+    assert r.status_code == 200 and "No event coded." in r.text and '<details class="explain" open>' in r.text
     html = ("<html><head><title>Sommet &lt;b&gt; à Pékin</title></head><body><article><h1>Sommet à Pékin</h1>"
             f"<p>{FR}</p><script>window.__pwned=1</script></article></body></html>").encode()
     r = client.post("/code", data={"lang": "auto"}, files={"file": ("../../etc/passwd.html", html, "text/html")})

@@ -4,6 +4,7 @@ optionally stored. Uploads are parsed in memory (never written under a user-chos
 
 from __future__ import annotations
 
+import json
 import threading
 from dataclasses import dataclass, field
 from datetime import date
@@ -44,7 +45,11 @@ class CodedDocument:
         return {"id": d.id, "title": d.title, "lang": d.lang, "pub_date": d.pub_date.isoformat() if d.pub_date
                 else None, "url": d.url, "num_chars": len(d.text), "skipped": d.skipped,
                 "errors": [{"stage": e.stage, "code": e.code, "message": e.message} for e in d.errors],
-                "events": self.events}
+                "events": self.events, "trace": self.trace()}
+
+    def trace(self) -> list[dict[str, Any]]:
+        """Why each trigger did or did not become an event (the pipeline's explain notes), JSON-safe."""
+        return json.loads(json.dumps(self.doc.trace, default=str))
 
 
 @dataclass
