@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from typing import Any
+from urllib.parse import quote
 
 KINDS = ("trigger", "actor", "recipient", "place", "date")
 
@@ -119,7 +120,7 @@ def document_segments(text: str, mentions: list[dict[str, Any]]) -> list[Segment
     """The whole document text with every coded event's marks; triggers link to their event."""
     marks: list[Mark] = []
     for m in mentions:
-        href = f"/events/{m['event_id']}" if m.get("event_id") else None
+        href = f"/events/{quote(str(m['event_id']), safe='')}" if m.get("event_id") else None
         marks += mention_marks(m, href)
         for ev in (m.get("evidence") or [])[:1]:
             dm = date_mark(ev.get("sentence") or "", ev.get("start") or 0, m.get("date_text"), m.get("date"))
