@@ -29,7 +29,7 @@ from starlette.exceptions import HTTPException as StarletteHTTPException
 
 from dragoman import __version__
 from dragoman.errors import DragomanError, InputError, StoreError
-from dragoman.schema import PLOVER_TYPES, QUAD_CLASS, STATUSES
+from dragoman.schema import PLOVER_TYPES, STATUSES
 from dragoman.web import charts, coder
 from dragoman.web.errors import TITLES, BadParameter, WebError, problem
 from dragoman.web.filters import (
@@ -425,10 +425,7 @@ async def run_in_thread(fn: Any, *args: Any) -> Any:
 
 
 def _cell(value: Any) -> Any:
-    if isinstance(value, list):
-        return ";".join("" if v is None else (json.dumps(v, ensure_ascii=False) if isinstance(v, dict) else str(v))
-                        for v in value)
-    if isinstance(value, dict):
+    if isinstance(value, (list, dict)):  # as in `dragoman export`: JSON text in a CSV cell
         return json.dumps(value, ensure_ascii=False)
     if isinstance(value, date):
         return value.isoformat()
@@ -436,7 +433,7 @@ def _cell(value: Any) -> Any:
 
 
 def csv_lines(rows: Any) -> Any:
-    """CSV rows as text chunks; list columns joined with ';', objects as JSON."""
+    """CSV rows as text chunks; lists and objects as JSON text."""
     buf = io.StringIO()
     writer = None
     for row in rows:
@@ -488,4 +485,4 @@ def _document_filters(app: FastAPI, declared: Any, paths: tuple[str, ...]) -> No
     app.openapi = openapi  # type: ignore[method-assign]
 
 
-__all__ = ["create_app", "QUAD_CLASS"]
+__all__ = ["create_app"]
