@@ -1,12 +1,12 @@
 """Latency of every web page and API route on a synthetic 100,000-event store.
 
-    .venv/bin/python benchmarks/web_latency.py [--events 100000] [--db FILE] [--repeat 5] [--keep]
+    .venv/bin/python benchmarks/web_latency.py [--events 100000] [--db FILE] [--repeat 5] [--http]
 
 Builds a schema-valid store (through ``dragoman.store.db.connect``, so the real DDL and
 migrations) with synthetic but consistent rows: events, 1-2 mentions each with evidence
 offsets, documents, actors. Then times each route with the in-process TestClient:
 "cold" is the first request with that query (no facet cache), "warm" the median of the
-repeats. The target is under 300 ms per page.
+repeats. The target is under 300 ms per page. ``--http`` times a real uvicorn on 127.0.0.1.
 """
 
 from __future__ import annotations
@@ -16,7 +16,10 @@ import statistics
 import sys
 import tempfile
 import time
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
+from typing import Any
 
 from fastapi.testclient import TestClient
 
@@ -146,12 +149,41 @@ ROUTES = [
 ]
 
 
+@contextmanager
+def _client(path: Path, http: bool) -> Iterator[Any]:
+    if not http:
+        with TestClient(create_app(path)) as client:
+            yield client
+        return
+    import socket
+    import threading
+
+    import httpx
+    import uvicorn
+
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        port = s.getsockname()[1]
+    server = uvicorn.Server(uvicorn.Config(create_app(path), host="127.0.0.1", port=port, log_level="warning"))
+    thread = threading.Thread(target=server.run, daemon=True)
+    thread.start()
+    while not server.started:
+        time.sleep(0.05)
+    try:
+        with httpx.Client(base_url=f"http://127.0.0.1:{port}", timeout=60) as client:
+            yield client
+    finally:
+        server.should_exit = True
+        thread.join(timeout=10)
+
+
 def main() -> int:
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     ap.add_argument("--events", type=int, default=100_000)
     ap.add_argument("--db", type=Path, default=None, help="reuse/build this file (default: a temporary one)")
     ap.add_argument("--repeat", type=int, default=5)
     ap.add_argument("--budget-ms", type=float, default=300.0)
+    ap.add_argument("--http", action="store_true", help="time a real uvicorn on 127.0.0.1 instead of the TestClient")
     args = ap.parse_args()
     tmp = None
     path = args.db
@@ -163,7 +195,7 @@ def main() -> int:
         build(path, args.events)
         print(f"built {path} with {args.events:,} events in {time.perf_counter() - t0:.1f} s", file=sys.stderr)
     over = 0
-    with TestClient(create_app(path)) as client:
+    with _client(path, args.http) as client:
         client.get("/api/stats")  # open the database once
         print(f"{'kind':7} {'cold ms':>8} {'warm ms':>8} {'max ms':>8}  route")
         for kind, url in ROUTES:
