@@ -306,6 +306,7 @@ def test_cursor_from_another_sort_is_rejected(client: TestClient) -> None:
 def test_pages_render(client: TestClient) -> None:
     for url in ("/events", "/events?type=CONSULT&sort=goldstein&order=asc", "/events/ev-consult",
                 "/documents/fr1", "/documents/en1", "/dyads", "/dyads?a=FRA&b=CHN&period=week",
+                "/dyads?a=FRA&b=CHN&period=day&stack=type",
                 "/network", "/network?level=code", "/map", "/code", "/docs"):
         r = client.get(url)
         assert r.status_code == 200, (url, r.text[:500])
@@ -456,6 +457,8 @@ def test_fuzzed_query_parameters_never_500(client: TestClient) -> None:
 
 
 def test_chart_geometry() -> None:
+    import re
+
     from dragoman.web.charts import dyad_chart, fill_periods, network_layout
 
     def slot(period: str, n: int) -> dict:
@@ -470,6 +473,12 @@ def test_chart_geometry() -> None:
     chart = dyad_chart(filled)
     assert len(chart["bars"]) == 2 and chart["bars"][0]["h"] == 2 * chart["bars"][1]["h"]
     assert len(chart["dots"]) == 2  # empty months have no Goldstein mean
+    by_type = dyad_chart(filled, stack="type")
+    assert [b["h"] for b in by_type["bars"]] == [b["h"] for b in chart["bars"]]
+    from dragoman.web.charts import TYPE_COLORS
+
+    assert all(re.fullmatch(r"#[0-9a-f]{6}", c) for c in TYPE_COLORS.values())
+    assert len(set(TYPE_COLORS.values())) == 16 and by_type["bars"][0]["fill"] == TYPE_COLORS["AGREE"]
     layout = network_layout([{"source": "FRA", "target": "CHN", "weight": 3, "goldstein": 2.0},
                              {"source": "CHN", "target": "FRA", "weight": 1, "goldstein": -3.0}])
     assert [n["id"] for n in layout["nodes"]] == ["CHN", "FRA"]

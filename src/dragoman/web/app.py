@@ -232,13 +232,15 @@ def create_app(db_path: str | Path, *, max_body: int = DEFAULT_MAX_BODY, pipelin
         b = parse_actor(params.get("b"), "b")
         period = parse_choice(params.get("period"), "period", PERIODS, "month")
         both = params.get("both") in ("1", "true", "on")
+        stack = parse_choice(params.get("stack"), "stack", ("quad", "type"), "quad")
         flt = parse_filter(params)
         data = chart = None
         if a and b:
             data = db.dyad_series(a, b, period, flt, both)
-            chart = charts.dyad_chart(charts.fill_periods(data["series"], period))
+            chart = charts.dyad_chart(charts.fill_periods(data["series"], period), stack=stack)
         top = db.top_dyads(flt, 25)
         return render(request, "dyad.html", {"a": a, "b": b, "period": period, "both": both, "data": data,
+                                              "stack": stack, "type_colors": charts.TYPE_COLORS,
                                               "chart": chart, "top": top, "flt": flt, "periods": PERIODS,
                                               "fqs": lambda **kw: _qs(flt.query_items(), **kw)})
 

@@ -17,8 +17,30 @@ QUAD_NAMES = {"1": "verbal cooperation", "2": "material cooperation", "3": "verb
               "4": "material conflict"}
 
 
-def dyad_chart(series: list[dict[str, Any]], width: int = 860, height: int = 320) -> dict[str, Any]:
-    """Stacked bars of event counts by quad class per period, with the mean Goldstein line (-10..10)."""
+def type_colors() -> dict[str, str]:
+    """One colour per PLOVER type: shades of its quad class's colour."""
+    from dragoman.schema import PLOVER_TYPES, QUAD_CLASS
+
+    out: dict[str, str] = {}
+    seen: dict[int, int] = {}
+    for t in PLOVER_TYPES:
+        q = QUAD_CLASS[t]
+        k = seen.get(q, 0)
+        seen[q] = k + 1
+        base = QUAD_COLORS[str(q)]
+        r, g, b = (int(base[i:i + 2], 16) for i in (1, 3, 5))
+        f = 0.18 * k  # lighter for each further type of the class (at most 0.72)
+        out[t] = "#{:02x}{:02x}{:02x}".format(*(round(c + (255 - c) * f) for c in (r, g, b)))
+    return out
+
+
+TYPE_COLORS = type_colors()
+
+
+def dyad_chart(series: list[dict[str, Any]], width: int = 860, height: int = 320, stack: str = "quad"
+               ) -> dict[str, Any]:
+    """Stacked bars of event counts per period by quad class (or by type), with the mean Goldstein
+    line (-10..10)."""
     left, right, top, bottom = 48, 48, 16, 56
     plot_w, plot_h = width - left - right, height - top - bottom
     n = max(len(series), 1)
@@ -30,14 +52,17 @@ def dyad_chart(series: list[dict[str, Any]], width: int = 860, height: int = 320
     for i, s in enumerate(series):
         x = left + i * step + (step - bar_w) / 2
         y = top + plot_h
-        for q in ("1", "2", "3", "4"):
-            c = s["quad"].get(q, 0)
+        if stack == "type":
+            parts = [(s["types"].get(t, 0), TYPE_COLORS[t], t) for t in TYPE_COLORS]
+        else:
+            parts = [(s["quad"].get(q, 0), QUAD_COLORS[q], QUAD_NAMES[q]) for q in ("1", "2", "3", "4")]
+        for c, color, name in parts:
             if not c:
                 continue
             h = plot_h * c / max_count
             y -= h
             bars.append({"x": round(x, 2), "y": round(y, 2), "w": round(bar_w, 2), "h": round(h, 2),
-                         "fill": QUAD_COLORS[q], "title": f"{s['period']}: {c} {QUAD_NAMES[q]}"})
+                         "fill": color, "title": f"{s['period']}: {c} {name}"})
         if s.get("goldstein_mean") is not None:
             gy = top + plot_h * (10 - s["goldstein_mean"]) / 20
             points.append(f"{left + i * step + step / 2:.2f},{gy:.2f}")
