@@ -84,7 +84,7 @@ _ENTRY_KEYS = frozenset({
     "note",
 })
 MAX_PHRASE_GAP = 4  # tokens allowed between two consecutive lemmas of a phrase...
-MAX_FAR_GAP = 10  # ...or this many when the word depends on the head (child or grandchild)
+MAX_FAR_GAP = 14  # ...or this many when the word depends on the head (child or grandchild)
 CAMEO_COLUMNS = ("cameo", "label", "plover_type", "mode", "contexts", "quad_class", "goldstein")
 
 # Dependency labels (UD for French, ClearNLP for the English model) whose
@@ -512,6 +512,13 @@ def objects_of(token: Any) -> set[str]:
         ):
             add(child)  # "vowed to fight" parsed as advcl: the infinitive is the content
             continue
+        if child.dep_ in ("poss", "nmod:poss"):
+            add(child)  # "their strike"; not deeper ("welcomed Reagan's statement")
+            continue
+        if child.dep_ in ("acl", "ccomp"):  # "the demand that Israel ease...", "ready to talk"
+            add(child)
+            out.update(_norm(g.text) for g in child.children if g.dep_ in ("mark", "aux"))
+            continue
         if child.dep_ in _OBJECT_DEPS and child.pos_ not in ("PUNCT", "CCONJ", "DET"):
             add(child)
             for grand in child.children:
@@ -572,7 +579,11 @@ class TriggerLexicon:
 
     @staticmethod
     def _pos_filter(entries: list[TriggerEntry], token: Any) -> list[TriggerEntry]:
+        if token.ent_type_ in ("DATE", "TIME"):  # "March", "in May"
+            return []
         pos = token.pos_
+        if pos == "PROPN" and token.i > token.sent.start and token.text[:1].isupper() and not token.is_upper:
+            return []  # a capitalised word inside a sentence is a name, not an event noun
         if pos == "ADJ" and not _is_participle(token):
             pos = "ADJ-plain"  # "fine", "ready": only ADJ entries, no VERB entry
         fitting = [e for e in entries if pos in _POS_COMPAT[e.pos] or (pos == "ADJ-plain" and e.pos == "ADJ")]
@@ -694,6 +705,8 @@ class TriggerLexicon:
         children = list(head.children)
         if head.dep_ in ("advcl", "acl", "conj") and not any(c.dep_.startswith("nsubj") for c in children):
             children += list(head.head.children)  # "an earthquake struck, killing ten"
+        if head.dep_ == "acl" and strip_accents(_norm(head.head.lemma_ or head.head.text)) in banned:
+            return True  # "the film, shot in Morocco"
         for child in children:
             if child.dep_ in ("nsubj", "nsubj:pass", "nsubjpass"):
                 if strip_accents(_norm(child.lemma_ or child.text)) in banned:
