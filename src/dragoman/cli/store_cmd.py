@@ -79,8 +79,10 @@ def register(app: typer.Typer) -> None:
 
     @app.command()
     def ingest(
-        paths: list[str] = typer.Argument(..., help="Files, directories (recursive), JSONL, WARC, RSS/Atom, or -"),
+        paths: list[str] | None = typer.Argument(None, help="Files, directories (recursive), JSONL, WARC, RSS/Atom, or -"),
         db: Path = typer.Option(Path("dragoman.duckdb"), "--db", help=DB_HELP),
+        from_parquet: Path | None = typer.Option(None, "--from-parquet",
+                                                 help="Load a `dragoman batch` output directory (already coded)."),
         lang: str | None = typer.Option(None, "--lang", help="Force the language (fr or en)."),
         pub_date: str | None = typer.Option(None, "--pub-date", help="Publication date when inputs lack one."),
         input_format: str = typer.Option("auto", "--input-format", help="auto, text, html, jsonl, warc, rss"),
@@ -94,6 +96,11 @@ def register(app: typer.Typer) -> None:
 
         from dragoman.store import IngestOptions, Store
 
+        if bool(paths) == (from_parquet is not None):
+            raise typer.BadParameter("give input paths or --from-parquet DIR (one of them)", param_hint="PATHS")
+        if from_parquet is not None and not (from_parquet / "documents").is_dir():
+            raise typer.BadParameter(f"{from_parquet} is not a `dragoman batch` output (no documents/)",
+                                     param_hint="--from-parquet")
         if lang == "auto":
             lang = None
         if lang not in (None, "fr", "en"):
@@ -120,8 +127,12 @@ def register(app: typer.Typer) -> None:
 
         try:
             with progress:
-                summary = store.ingest_paths([str(p) for p in paths], options, progress=tick,
-                                             command="ingest " + " ".join(sys.argv[2:]))
+                if from_parquet is not None:
+                    summary = store.ingest_parquet(from_parquet, progress=tick,
+                                                   command="ingest " + " ".join(sys.argv[2:]))
+                else:
+                    summary = store.ingest_paths([str(p) for p in paths], options, progress=tick,
+                                                 command="ingest " + " ".join(sys.argv[2:]))
         except DragomanError as err:
             raise _fail(err) from err
         finally:
@@ -185,7 +196,7 @@ def register(app: typer.Typer) -> None:
         out: str = typer.Argument(..., help="Output file, or - for stdout (not for parquet)."),
         fmt: str = typer.Option("jsonl", "--format", help="jsonl, csv, parquet, gdelt, polecat"),
         db: Path = typer.Option(Path("dragoman.duckdb"), "--db", help=DB_HELP),
-        level: str | None = typer.Option(None, "--level", help="mentions (default) or events; gdelt: events"),
+        level: str | None = typer.Option(None, "--level", help="mentions (default), events or documents; gdelt: events"),
         explode_dyads: bool = typer.Option(False, "--explode-dyads", help="One row per actor x recipient pair."),
         type_: list[str] | None = typer.Option(None, "--type"),
         actor: str | None = typer.Option(None, "--actor"),

@@ -98,6 +98,14 @@ class Store:
         options = IngestOptions(recode=recode, keep_text=keep_text)
         return ingest_documents(self.con, docs, options, command=command, pipeline=_identity)  # type: ignore[arg-type]
 
+    def ingest_parquet(self, directory: str | os.PathLike[str], *, progress: Progress | None = None,
+                       command: str = "ingest --from-parquet") -> IngestSummary:
+        """Load the output of ``dragoman batch`` (Parquet) with the normal write path (clusters included)."""
+        from dragoman.store.parquet import ingest_parquet
+
+        self._writable()
+        return ingest_parquet(self.con, directory, command=command, progress=progress)
+
     # -------------------------------------------------------------- reading
     def query_events(self, filters: EventFilter | None = None, order: str = "-date", limit: int = 50,
                      cursor: str | None = None) -> tuple[list[dict[str, Any]], str | None]:

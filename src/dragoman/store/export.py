@@ -44,6 +44,18 @@ MENTION_SCHEMA: list[tuple[str, str, pa.DataType]] = [
     ("sentence", "m.sentence", _S), ("evidence", "CAST(m.evidence AS VARCHAR)", _S),
     ("url", "d.url", _S), ("site", "d.site", _S), ("title", "d.title", _S), ("pub_date", "d.pub_date", pa.date32()),
     ("source", "d.source", _S), ("version", "m.version", _S), ("run_id", "m.run_id", pa.int32()),
+    # Order within the document and "X said that" sources: what a lossless reload needs (dragoman batch).
+    ("mention_index", "m.mention_index", pa.int32()), ("reported_by", "CAST(m.reported_by AS VARCHAR)", _S),
+]
+# One row per stored document (``export --level documents``; the documents dataset of ``dragoman batch``).
+DOCUMENT_SCHEMA: list[tuple[str, str, pa.DataType]] = [
+    ("doc_id", "d.doc_id", _S), ("input_id", "d.input_id", _S), ("text_hash", "d.text_hash", _S),
+    ("fingerprint", "d.fingerprint", _S), ("url", "d.url", _S), ("site", "d.site", _S), ("source", "d.source", _S),
+    ("title", "d.title", _S), ("lang", "d.lang", _S), ("pub_date", "d.pub_date", pa.date32()),
+    ("input_format", "d.input_format", _S), ("num_chars", "d.num_chars", pa.int32()),
+    ("num_events", "d.num_events", pa.int32()), ("status", "d.status", _S), ("skip_reason", "d.skip_reason", _S),
+    ("num_errors", "d.num_errors", pa.int32()), ("meta", "CAST(d.meta AS VARCHAR)", _S),
+    ("ingested_at", "d.ingested_at", pa.timestamp("us")), ("run_id", "d.run_id", pa.int32()), ("text", "d.text", _S),
 ]
 EVENT_SCHEMA: list[tuple[str, str, pa.DataType]] = [
     ("event_id", "e.event_id", _S), ("type", "e.type", _S), ("mode", "e.mode", _S), ("contexts", "e.contexts", _L),
@@ -64,7 +76,7 @@ EVENT_SCHEMA: list[tuple[str, str, pa.DataType]] = [
     ("languages", "e.languages", _L), ("source_urls", "e.source_urls", _L),
     ("best_mention_id", "e.best_mention_id", _S), ("sentence", "b.sentence", _S),
 ]
-_JSON_FIELDS = {"actor", "recipient", "location", "evidence"}
+_JSON_FIELDS = {"actor", "recipient", "location", "evidence", "reported_by", "meta"}
 
 GDELT_COLUMNS = (
     ["GLOBALEVENTID", "SQLDATE", "MonthYear", "Year", "FractionDate"]
@@ -102,9 +114,23 @@ def _select(level: str, filters: EventFilter) -> tuple[str, list, list[tuple[str
         sql = (f"SELECT {', '.join(f'{expr} AS {name}' for name, expr, _ in schema)} FROM events e "
                f"LEFT JOIN mentions b ON b.mention_id = e.best_mention_id WHERE {where} "
                "ORDER BY e.date NULLS LAST, e.event_id")
+    elif level == "documents":
+        schema = DOCUMENT_SCHEMA
+        if filters != EventFilter():
+            raise StoreError("filters apply to events and mentions, not to documents", code="E307")
+        sql, params = (f"SELECT {', '.join(f'{expr} AS {name}' for name, expr, _ in schema)} FROM documents d "
+                       "ORDER BY d.pub_date NULLS LAST, d.doc_id"), []
     else:
-        raise StoreError(f"unknown level {level!r}; use events or mentions", code="E307")
+        raise StoreError(f"unknown level {level!r}; use events, mentions or documents", code="E307")
     return sql, params, schema
+
+
+def arrow_schema(level: str) -> pa.Schema:
+    """The typed Arrow schema of an export level (mentions, events, documents)."""
+    schema = {"mentions": MENTION_SCHEMA, "events": EVENT_SCHEMA, "documents": DOCUMENT_SCHEMA}.get(level)
+    if schema is None:
+        raise StoreError(f"unknown level {level!r}; use events, mentions or documents", code="E307")
+    return pa.schema([pa.field(name, typ) for name, _, typ in schema])
 
 
 def arrow_table(con: duckdb.DuckDBPyConnection, level: str = "mentions", filters: EventFilter | None = None,
