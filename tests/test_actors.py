@@ -115,14 +115,27 @@ def test_metonyms(kb, lang, phrase, code):
     assert resolve_phrase(phrase, lang, D2024, kb=kb).code == code
 
 
-@pytest.mark.parametrize(("lang", "phrase", "country"), [
-    ("en", "Burma", "MMR"), ("fr", "la Birmanie", "MMR"), ("fr", "le Zaïre", "COD"), ("en", "Swaziland", "SWZ"),
-    ("fr", "les Nord-Coréens", "PRK"), ("fr", "les nord-coréennes", "PRK"), ("en", "Britons", "GBR"),
-    ("en", "the Chinese", "CHN"), ("fr", "les Britanniques", "GBR"), ("fr", "la Côte d'Ivoire", "CIV"),
+@pytest.mark.parametrize(("lang", "phrase", "country", "sector"), [
+    ("en", "Burma", "MMR", None), ("fr", "la Birmanie", "MMR", None), ("fr", "le Zaïre", "COD", None),
+    ("en", "Swaziland", "SWZ", None), ("fr", "la Côte d'Ivoire", "CIV", None),
+    # plural demonyms are civilians (as in the PLOVER gold records); adjectives carry no sector
+    ("fr", "les Nord-Coréens", "PRK", "CVL"), ("fr", "les Britanniques", "GBR", "CVL"), ("en", "Britons", "GBR", "CVL"),
+    ("en", "Libyans", "LBY", "CVL"), ("fr", "les nord-coréennes", "PRK", None), ("en", "the Chinese", "CHN", None),
 ])
-def test_countries_and_demonyms(kb, lang, phrase, country):
+def test_countries_and_demonyms(kb, lang, phrase, country, sector):
     a = resolve_phrase(phrase, lang, D2024, kb=kb)
-    assert a.country == country and a.sector is None
+    assert (a.country, a.sector) == (country, sector)
+
+
+def test_coordinated_nationalities_share_the_noun(run):
+    doc = run("US and British forces must ensure security. Chinese, Russian and Iranian diplomats met.", "en")
+    got = {doc.text[m.start:m.end]: m.actor.code for m in doc.actor_mentions}
+    assert got["US"] == "USAMIL" and got["British forces"] == "GBRMIL"
+    assert got["Chinese"] == "CHNGOV" and got["Russian"] == "RUSGOV"
+    doc = run("Les forces américaines et britanniques ont riposté. La Chine et la Russie ont protesté.", "fr")
+    got = {doc.text[m.start:m.end]: m.actor.code for m in doc.actor_mentions}
+    assert got["forces américaines"] == "USAMIL" and got["britanniques"] == "GBRMIL"
+    assert got["Chine"] == "CHN" and got["Russie"] == "RUS"
 
 
 def test_lowercase_words_are_not_acronyms(kb):

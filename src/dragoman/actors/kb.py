@@ -44,10 +44,10 @@ ROLE_FAMILIES: dict[str, frozenset[str]] = {
                          "monarch", "armed_group_leader")),
     "minister": frozenset(k for k in ROLE_KEYS if k.endswith("_minister")) | {"head_of_government"},
 }
-ENTRY_KINDS = ("country", "nationality", "capital", "seat", "context", "place", "org", "role",
+ENTRY_KINDS = ("country", "nationality", "demonym", "capital", "seat", "context", "place", "org", "role",
                "person", "surname")
 # kinds whose patterns keep their capital letters when matched ("the North", "US", "WHO")
-CASED_KINDS = frozenset(("country", "capital", "seat", "context", "place", "org", "person", "surname"))
+CASED_KINDS = frozenset(("country", "demonym", "capital", "seat", "context", "place", "org", "person", "surname"))
 
 
 @dataclass(slots=True)
@@ -326,6 +326,8 @@ class Grammar:
     locatives: frozenset[str]
     determiners: frozenset[str]
     pronouns: dict[str, str]
+    coordinators: frozenset[str] = frozenset()
+    demonym_sector: str | None = None
 
 
 class ActorKB:
@@ -449,6 +451,8 @@ def get_kb(extra_files: Sequence[Path] = ()) -> ActorKB:
 
 def load_builtins(kb: ActorKB) -> None:
     _load_naming(kb, DATA / "common" / "naming.yaml")
+    for lang in LANGS:
+        _load_grammar(kb, DATA / lang / "actor_grammar.yaml", lang)
     _load_countries(kb, DATA / "common" / "countries.tsv")
     _load_nationalities_fr(kb, DATA / "fr" / "nationalities.tsv")
     _load_nationalities_en(kb, DATA / "en" / "nationalities.tsv")
@@ -456,7 +460,6 @@ def load_builtins(kb: ActorKB) -> None:
     _load_organisations(kb, DATA / "common" / "organisations.yaml")
     for lang in LANGS:
         _load_roles(kb, DATA / lang / "roles.tsv", lang)
-        _load_grammar(kb, DATA / lang / "actor_grammar.yaml", lang)
 
 
 def _load_naming(kb: ActorKB, path: Path) -> None:
@@ -505,20 +508,31 @@ def _load_nationalities_fr(kb: ActorKB, path: Path) -> None:
         entry = Entry(id=f"nationality:fr:{iso3}", kind="nationality", country=iso3,
                       names={"fr": forms}, source=str(path))
         kb.add(entry, {"fr": forms})
+        # plural nouns of inhabitants take a capital in French: "les Nord-Coréens" (adjective: "nord-coréens")
+        nouns = ["-".join(part[:1].upper() + part[1:] for part in f.split("-")) for f in forms if f.endswith(("s", "x"))]
+        demonym = Entry(id=f"demonym:fr:{iso3}", kind="demonym", country=iso3,
+                        sector=kb.grammar["fr"].demonym_sector, names={"fr": nouns}, source=str(path))
+        kb.add(demonym, {"fr": nouns})
 
 
 def _load_nationalities_en(kb: ActorKB, path: Path) -> None:
     for no, cells in read_tsv(path, 3):
         iso3 = check_country(cells[0], kb.countries, f"{path}:{no}")
-        forms = _split(cells[1])
+        adjectives = _split(cells[1])
+        nouns = []
         for noun in _split(cells[2]):
-            forms += [noun, *en_plural(noun)]
+            nouns += [noun, *en_plural(noun)]
         if len(cells) > 3:
-            forms += _split(cells[3])
-        forms = list(dict.fromkeys(forms))
+            nouns += _split(cells[3])
+        # a noun spelt like the adjective ("Chinese", "Israeli") stays an adjective
+        nouns = [n for n in dict.fromkeys(nouns) if n not in adjectives]
         entry = Entry(id=f"nationality:en:{iso3}", kind="nationality", country=iso3,
-                      names={"en": forms}, source=str(path))
-        kb.add(entry, {"en": forms})
+                      names={"en": adjectives}, source=str(path))
+        kb.add(entry, {"en": adjectives})
+        if nouns:
+            demonym = Entry(id=f"demonym:en:{iso3}", kind="demonym", country=iso3,
+                            sector=kb.grammar["en"].demonym_sector, names={"en": nouns}, source=str(path))
+            kb.add(demonym, {"en": nouns})
 
 
 def _items(data: dict[str, Any], key: str, path: Path) -> list[dict[str, Any]]:
@@ -608,6 +622,8 @@ def _load_grammar(kb: ActorKB, path: Path, lang: str) -> None:
             locatives=frozenset(fold(w) for w in data["locatives"]),
             determiners=frozenset(fold(w) for w in data["determiners"]),
             pronouns={fold(k): v for k, v in (data.get("pronouns") or {}).items() if k != "__line__"},
+            coordinators=frozenset(fold(w) for w in data.get("coordinators") or ()),
+            demonym_sector=check_sector(data.get("demonym_sector"), where),
         )
     except (KeyError, TypeError) as err:
         raise DataFileError(f"missing or bad key {err}", where=where) from err

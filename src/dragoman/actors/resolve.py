@@ -24,9 +24,9 @@ from dragoman.actors.text import case_ok, fold, subtokens
 from dragoman.schema import Actor
 
 # Which entry wins when one phrase has several (e.g. "US": country and nationality).
-_PRIORITY = {"person": 0, "org": 1, "seat": 2, "country": 3, "capital": 4, "nationality": 5, "context": 6,
-             "role": 7, "place": 8, "surname": 9}
-_COUNTRYISH = frozenset(("country", "nationality", "capital", "seat", "context"))
+_PRIORITY = {"person": 0, "org": 1, "seat": 2, "country": 3, "capital": 4, "demonym": 5, "nationality": 6,
+             "context": 7, "role": 8, "place": 9, "surname": 10}
+_COUNTRYISH = frozenset(("country", "nationality", "demonym", "capital", "seat", "context"))
 _PERSON_LABELS = frozenset(("PER", "PERSON"))
 _ORG_LABELS = frozenset(("ORG", "FAC"))
 _SUBJ = frozenset(("nsubj", "nsubj:pass", "nsubjpass"))
@@ -269,7 +269,7 @@ class Resolver:
                 entries.append(it.entry.id)
             if it.kind in _COUNTRYISH:
                 country = country or it.entry.country
-                if it.kind in ("capital", "seat"):
+                if it.kind in ("capital", "seat", "demonym"):
                     seat_sector = seat_sector or it.entry.sector
             elif it.kind == "role":
                 if it.entry.rtype == "portfolio":
@@ -362,7 +362,7 @@ class Resolver:
 
         if kind == "country" and seat_sector and not (title or body):
             sector = seat_sector
-            kind = "capital"
+            kind = "country" if any(c.kind == "demonym" for c in chunk) else "capital"
         if kind == "country" and chunk[0].kind == "context":
             kind = "country"
         if code is None and country is not None:
@@ -395,13 +395,26 @@ class Resolver:
         found: list[Found] = []
         pron = self._pronoun(span, state)
         items = self.match(span, state)
-        for chunk in self.compose(doc, items):
+        chunks = self.compose(doc, items)
+        built: dict[int, tuple[Actor, str]] = {}
+        for ci, chunk in enumerate(chunks):
+            if chunk[0].kind != "place":
+                built[ci] = self.actor(doc, chunk, state)
+        left, right = self._coordinated(doc, chunks)
+        # "US, British and French forces" (shared to the left), "forces américaines et britanniques" (right)
+        for ci, src in sorted(((c, c + 1) for c in left), reverse=True) + sorted((c, c - 1) for c in right):
+            if ci in built and src in built:
+                head, actor = built[src][0], built[ci][0]
+                actor.sector, actor.office = head.sector, head.office
+                actor.code = (actor.country or "") + (head.sector or "") or None
+                built[ci] = (actor, "role")
+        for ci, chunk in enumerate(chunks):
             if chunk[0].kind == "place":
                 e = chunk[0].entry
                 found.append(Found(Actor(text=doc[chunk[0].start:chunk[0].end].text, entry=e.id),
                                    chunk[0].start, chunk[0].end, "place-part"))
                 continue
-            actor, kind = self.actor(doc, chunk, state)
+            actor, kind = built[ci]
             s, e = chunk[0].start, chunk[-1].end
             if kind == "country" and len(chunk) == 1 and s > 0 and fold(doc[s - 1].text) in self.grammar.locatives:
                 kind = "place"  # "en Chine", "in China": a place, unless a role takes it
@@ -412,6 +425,39 @@ class Resolver:
             found.sort(key=lambda f: f.start)
         self._update_subject(span, doc, found, state)
         return found
+
+    def _coordinated(self, doc: Any, chunks: list[list[Item]]) -> tuple[set[int], set[int]]:
+        """Lone nationality adjectives coordinated with a neighbour's role: in "US and British
+        forces" "US" shares the next chunk's "forces" (left set); in "les forces américaines et
+        britanniques" "britanniques" shares the previous one's (right set)."""
+        links = [",", *self.grammar.coordinators]
+        people = ("person", "unknown", "ref", "surname")
+
+        def lone(c: list[Item]) -> bool:
+            # "US" and "UK" modify nouns as adjectives do
+            return len(c) == 1 and (c[0].kind == "nationality" or (
+                c[0].kind == "country" and doc[c[0].start:c[0].end].text.replace(".", "").isupper()))
+
+        def headed(c: list[Item]) -> bool:
+            return any(i.kind == "role" for i in c) and not any(i.kind in people for i in c)
+
+        left: set[int] = set()
+        right: set[int] = set()
+        for ci in range(len(chunks) - 2, -1, -1):
+            a, b = chunks[ci], chunks[ci + 1]
+            gap = [fold(t.text) for t in doc[a[-1].end:b[0].start]]
+            if len(gap) != 1 or gap[0] not in links:
+                continue
+            if lone(a) and b[0].kind == "nationality" and (ci + 1 in left or headed(b)):
+                left.add(ci)
+        for ci in range(1, len(chunks)):
+            a, b = chunks[ci - 1], chunks[ci]
+            gap = [fold(t.text) for t in doc[a[-1].end:b[0].start]]
+            if len(gap) != 1 or gap[0] not in links or ci in left:
+                continue
+            if lone(b) and a[-1].kind == "nationality" and (ci - 1 in right or headed(a)):
+                right.add(ci)
+        return left, right
 
     def _remember(self, actor: Actor, chunk: list[Item], kind: str, state: DocState) -> None:
         if actor.country:
