@@ -407,8 +407,16 @@ def phrase_tokens(doc: Document, sent: Sentence, start: int, end: int) -> list[A
     return toks
 
 
+# Dependencies of a verb form that works as a noun or adjective ("the wounded", "besieged
+# town"): it heads no clause of its own.
+_NOMINAL_DEPS = frozenset((
+    "aux", "aux:tense", "aux:pass", "auxpass", "cop", "nsubj", "nsubjpass", "nsubj:pass", "dobj", "obj",
+    "pobj", "iobj", "amod", "compound", "appos", "det",
+))
+
+
 def _is_verb(tok: Any) -> bool:
-    return tok.pos_ in ("VERB", "AUX") and tok.dep_ not in ("aux", "aux:tense", "aux:pass", "auxpass", "cop")
+    return tok.pos_ in ("VERB", "AUX") and tok.dep_ not in _NOMINAL_DEPS
 
 
 def _clause_verb(tok: Any) -> Any:

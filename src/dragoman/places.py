@@ -414,8 +414,10 @@ def _sentence_mentions(doc: Document, sent: Sentence, gaz: Gazetteer, cues: Plac
     toks = list(span)
     offs = [token_orig_span(doc, sent, t) for t in toks]
     blocked = [(p.start, p.end) for p in doc.date_phrases if p.sentence_index == sent.index]
+    # Demonyms modifying a noun ("the Thai border") are not places; NER also gives such labels
+    # to real places ("near the town of Samarra"), so only modifiers are blocked.
     blocked += [(offs[e.start - span.start][0], offs[e.end - 1 - span.start][1]) for e in span.ents
-                if e.label_ in cues.not_place_labels]
+                if e.label_ in cues.not_place_labels and e.root.dep_ in ("compound", "amod")]
     found: list[_Raw] = []
 
     def taken(s: int, e: int) -> bool:
