@@ -376,6 +376,9 @@ def test_body_limit_and_cross_site_writes(db_path: Path) -> None:
         assert r.status_code == 413
         r = c.post("/code", data={"text": "y" * 5000})
         assert r.status_code == 413 and r.headers["content-type"].startswith("text/html")
+        r = c.post("/code", data={"text": "a", "x1": "1", "x2": "2"}, files=[("file", ("a.txt", b"a")),
+                                                                             ("file", ("b.txt", b"b"))])
+        assert r.status_code == 400  # one file per request
         r = c.post("/api/code", json={"text": "hello"}, headers={"origin": "https://evil.example"})
         assert r.status_code == 403 and r.json()["code"] == "E403"
         r = c.post("/api/code", json={"text": "hello"}, headers={"sec-fetch-site": "cross-site"})

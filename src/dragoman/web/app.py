@@ -26,6 +26,7 @@ from fastapi.staticfiles import StaticFiles
 from fastapi.templating import Jinja2Templates
 from jinja2 import Environment, FileSystemLoader, select_autoescape
 from starlette.exceptions import HTTPException as StarletteHTTPException
+from starlette.formparsers import MultiPartParser
 
 from dragoman import __version__
 from dragoman.errors import DragomanError, InputError, StoreError
@@ -115,6 +116,8 @@ def create_app(db_path: str | Path, *, max_body: int = DEFAULT_MAX_BODY, pipelin
     app.state.db = db
     app.state.coder = coder.Coder(pipeline_factory)
     app.add_middleware(GuardMiddleware, max_body=max_body)
+    # Uploads stay in memory: Starlette spools file parts over 1 MB to a temporary file otherwise.
+    MultiPartParser.spool_max_size = max(MultiPartParser.spool_max_size, max_body)
     app.mount("/static", StaticFiles(directory=str(resources.files("dragoman.web") / "static")), name="static")
     ingest_lock = threading.Lock()
 
@@ -266,7 +269,7 @@ def create_app(db_path: str | Path, *, max_body: int = DEFAULT_MAX_BODY, pipelin
 
     @app.post("/code", response_class=HTMLResponse, include_in_schema=False)
     async def code_submit(request: Request) -> Response:
-        form = await request.form()
+        form = await request.form(max_files=1, max_fields=20, max_part_size=max_body)
         text = form.get("text")
         upload = form.get("file")
         lang = parse_choice(str(form.get("lang") or "auto"), "lang", ("auto", "fr", "en"), "auto")
