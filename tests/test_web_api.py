@@ -187,6 +187,10 @@ def test_api_events_filters_and_types(client: TestClient) -> None:
     assert [e["event_id"] for e in r.json()["items"]] == ["ev-accuse"]
     r = client.get("/api/events", params={"lang": "en"})
     assert [e["event_id"] for e in r.json()["items"]] == ["ev-request"]
+    r = client.get("/api/events", params={"actor": "korgov"})
+    assert [e["event_id"] for e in r.json()["items"]] == ["ev-request"]
+    r = client.get("/api/events", params={"recipient": "CHN", "actor": "FRA"})
+    assert [e["event_id"] for e in r.json()["items"]] == ["ev-consult"]
     r = client.get("/api/events", params={"person": "macron"})
     assert [e["event_id"] for e in r.json()["items"]] == ["ev-consult"]
     r = client.get("/api/events", params={"status": "planned"})

@@ -315,6 +315,8 @@ def create_app(db_path: str | Path, *, max_body: int = DEFAULT_MAX_BODY, pipelin
         quad: list[str] | None = Query(None, description="quad class 1-4"),
         actor_country: str | None = Query(None, description="ISO3 country among the actors"),
         recipient_country: str | None = Query(None, description="ISO3 country among the recipients"),
+        actor: str | None = Query(None, description="actor code (PRKGOV) or country (PRK) among the actors"),
+        recipient: str | None = Query(None, description="actor code or country among the recipients"),
         person: str | None = Query(None, description="substring of an actor or recipient name"),
         date_from: str | None = Query(None, description="YYYY-MM-DD, inclusive"),
         date_to: str | None = Query(None, description="YYYY-MM-DD, inclusive"),

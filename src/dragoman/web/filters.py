@@ -41,6 +41,8 @@ class EventFilter:
     quad: list[int] = field(default_factory=list)
     actor_country: str | None = None
     recipient_country: str | None = None
+    actor: str | None = None  # full actor code or country, as ``dragoman events --actor``
+    recipient: str | None = None
     person: str | None = None
     date_from: date | None = None
     date_to: date | None = None
@@ -77,6 +79,10 @@ class EventFilter:
         if self.recipient_country:
             conds.append(f"list_contains({p}recipient_countries, ?)")
             params.append(self.recipient_country)
+        for side, value in (("actor", self.actor), ("recipient", self.recipient)):
+            if value:
+                conds.append(f"(list_contains({p}{side}_codes, ?) OR list_contains({p}{side}_countries, ?))")
+                params += [value, value]
         if self.person:
             conds.append(f"(array_to_string({p}actor_names, '\x1f') ILIKE ? ESCAPE '\\' "
                          f"OR array_to_string({p}recipient_names, '\x1f') ILIKE ? ESCAPE '\\')")
@@ -107,7 +113,7 @@ class EventFilter:
         items: list[tuple[str, str]] = [("type", t) for t in self.types]
         items += [("quad", str(q)) for q in self.quad]
         items += [("status", s) for s in self.status]
-        for name in ("actor_country", "recipient_country", "person", "lang", "q"):
+        for name in ("actor_country", "recipient_country", "actor", "recipient", "person", "lang", "q"):
             value = getattr(self, name)
             if value:
                 items.append((name, value))
@@ -194,6 +200,7 @@ def parse_filter(params: Any) -> EventFilter:
             if not COUNTRY_RE.match(value):
                 raise BadParameter(name, "expected an ISO 3166-1 alpha-3 code such as FRA")
         countries[name] = value or None
+    actors = {name: parse_actor(_one(params, name), name) for name in ("actor", "recipient")}
     lang = _one(params, "lang")
     if lang and not LANG_RE.match(lang):
         raise BadParameter("lang", "expected a language code such as fr or en")
@@ -206,7 +213,7 @@ def parse_filter(params: Any) -> EventFilter:
         types=types, quad=quads, status=statuses, lang=lang or None, person=person or None, q=q or None,
         date_from=parse_date(_one(params, "date_from"), "date_from"),
         date_to=parse_date(_one(params, "date_to"), "date_to"),
-        **countries,
+        **countries, **actors,
     )
     return flt
 
