@@ -327,6 +327,8 @@ class Grammar:
     determiners: frozenset[str]
     pronouns: dict[str, str]
     coordinators: frozenset[str] = frozenset()
+    determiner_gender: dict[str, str] = field(default_factory=dict)
+    all_gender: str | None = None  # English: every country is "it"
     demonym_sector: str | None = None
 
 
@@ -624,6 +626,8 @@ def _load_grammar(kb: ActorKB, path: Path, lang: str) -> None:
             pronouns={fold(k): v for k, v in (data.get("pronouns") or {}).items() if k != "__line__"},
             coordinators=frozenset(fold(w) for w in data.get("coordinators") or ()),
             demonym_sector=check_sector(data.get("demonym_sector"), where),
+            determiner_gender={fold(k): v for k, v in (data.get("determiner_gender") or {}).items() if k != "__line__"},
+            all_gender=data.get("all_gender"),
         )
     except (KeyError, TypeError) as err:
         raise DataFileError(f"missing or bad key {err}", where=where) from err

@@ -509,7 +509,7 @@ class Resolver:
                     state.subject = previous  # "elle ... Elle ..." still the same country
                     return
                 prev = fold(doc[f.start - 1].text) if f.start > 0 else ""
-                gender = {"la": "f", "le": "m", "du": "m", "au": "m"}.get(prev) if self.lang == "fr" else "n"
+                gender = self.grammar.all_gender or self.grammar.determiner_gender.get(prev)
                 if gender:
                     state.subject = (f.actor, gender)
                 return
