@@ -184,3 +184,35 @@ def test_abbreviation_file_validation(tmp_path):
     f.write_text("Dr always\n", encoding="utf-8")
     with pytest.raises(DataFileError, match=r"abbreviations.txt:1"):
         load_abbreviations_file(f)
+
+
+@pytest.mark.parametrize("lang, text, expected", [
+    ("en", 'He said: "We refuse." "This is final," he added. It was 3 p.m. The talks ended.',
+     ['He said: "We refuse."', '"This is final," he added.', "It was 3 p.m.", "The talks ended."]),
+    ("en", "President George W. Bush met Dr. Rice. Sen. McCain and Gov. Schwarzenegger left at noon.",
+     ["President George W. Bush met Dr. Rice.", "Sen. McCain and Gov. Schwarzenegger left at noon."]),
+    ("fr", "Les chars, les avions, etc. Le ministre a tout énuméré. Il est né en 1952. 15 soldats sont morts.",
+     ["Les chars, les avions, etc.", "Le ministre a tout énuméré.", "Il est né en 1952.",
+      "15 soldats sont morts."]),
+    ("fr", "« Nous ne céderons pas », a déclaré le ministre. « Jamais. » Le président s'est tu.",
+     ["« Nous ne céderons pas », a déclaré le ministre.", "« Jamais. »", "Le président s'est tu."]),
+    ("fr", "MM. Dupont et Durand ont rencontré Mgr Aupetit. Mme Borne était absente.",
+     ["MM. Dupont et Durand ont rencontré Mgr Aupetit.", "Mme Borne était absente."]),
+])
+def test_sentence_rules(stage, lang, text, expected):
+    (doc,) = run(stage, document_from_text(text, doc_id="r", lang=lang))
+    check_offsets(doc)
+    assert texts(doc) == expected
+
+
+def test_headline_lines_are_sentences(stage):
+    text = "Crise au Sahel\nLe Niger rompt avec la France\nNiamey a dénoncé les accords de défense."
+    (doc,) = run(stage, document_from_text(text, doc_id="h", lang="fr"))
+    assert texts(doc) == ["Crise au Sahel", "Le Niger rompt avec la France",
+                          "Niamey a dénoncé les accords de défense."]
+    assert [s.paragraph for s in doc.sentences] == [0, 1, 2]
+
+
+def test_only_boilerplate_gives_no_sentences(stage):
+    (doc,) = run(stage, document_from_text("Partager sur Facebook\nTweet\n© 2024 Le Monde", doc_id="x", lang="fr"))
+    assert doc.sentences == [] and not doc.errors

