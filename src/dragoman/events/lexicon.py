@@ -429,7 +429,7 @@ _FR_VERB_ENDINGS: tuple[tuple[str, str], ...] = (
     ("es", "er"), ("e", "er"), ("a", "er"),
 )
 # endings no French noun or adjective has: the token is a verb whatever its tag
-_FR_VERBAL_ONLY = ("eraient", "erait", "eront", "erons", "erez", "èrent", "iraient", "irait", "iront")
+_FR_VERBAL_ONLY = ("eraient", "erait", "eront", "erons", "erez", "èrent", "iraient", "irait", "iront", "era")
 
 
 def _fr_verb_guesses(token: Any) -> list[str]:
@@ -439,7 +439,9 @@ def _fr_verb_guesses(token: Any) -> list[str]:
         return []
     form = _norm(token.text)
     lemma = _norm(token.lemma_ or token.text)
-    if token.pos_ not in ("VERB", "AUX") and not form.endswith(_FR_VERBAL_ONLY):
+    if token.pos_ not in ("VERB", "AUX") and not (
+        form.endswith(_FR_VERBAL_ONLY) or (token.pos_ in ("ADJ", "ADV", "PROPN") and form.endswith("ent"))
+    ):
         return []
     if lemma.endswith(("er", "ir", "re", "oir")) and token.pos_ in ("VERB", "AUX"):
         return []
