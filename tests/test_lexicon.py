@@ -19,6 +19,7 @@ from dragoman.events.lexicon import (
     load_cameo,
     load_triggers,
     load_triggers_file,
+    shift_for_future,
 )
 from dragoman.schema import PLOVER_TYPES, QUAD_CLASS
 
@@ -181,6 +182,24 @@ def test_load_triggers_is_cached():
 def test_unknown_language():
     with pytest.raises(DataFileError):
         load_triggers("de")
+
+
+def test_future_shift_follows_plover():
+    en = load_triggers("en")
+    visit = shift_for_future(en.get("en.visit"))
+    assert (visit.type, visit.cameo, visit.quad_class) == ("AGREE", "036", 1)
+    aid = shift_for_future(en.get("en.airlift"))
+    assert (aid.type, aid.cameo) == ("AGREE", "0333")
+    assert shift_for_future(en.get("en.release")).type == "CONCEDE"
+    boycott = shift_for_future(en.get("en.boycott"))
+    assert (boycott.type, boycott.mode) == ("THREATEN", "restrict")
+    expel = shift_for_future(en.get("en.expel"))
+    assert (expel.type, expel.mode, expel.cameo) == ("THREATEN", "expel", "136")
+    kill = shift_for_future(en.get("en.kill"))
+    assert (kill.type, kill.mode, kill.goldstein) == ("THREATEN", "violence", -7.0)
+    assert shift_for_future(en.get("en.condemn")) is None
+    assert shift_for_future(en.get("en.mobilization")) is None
+    assert en.get("en.visit").type == "CONSULT"  # the lexicon entry itself is unchanged
 
 
 # --------------------------------------------------------------------------- matching on real parses

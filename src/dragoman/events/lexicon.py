@@ -20,7 +20,7 @@ import re
 import unicodedata
 from collections import defaultdict
 from collections.abc import Iterable, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from functools import lru_cache
 from pathlib import Path
 from typing import Any
@@ -753,6 +753,49 @@ def _prefer_longest(matches: list[TriggerMatch], ok: list[bool]) -> list[Trigger
             for p in hiders
         )
     ]
+
+
+# PLOVER codes announced cooperation as AGREE, announced retreats as CONCEDE and
+# announced material conflict as THREATEN (manual, AGREE/CONCEDE/THREATEN sections).
+# type -> (new type, default CAMEO code); modes refine the THREATEN content below.
+_FUTURE_SHIFT: dict[str, tuple[str, str]] = {
+    "CONSULT": ("AGREE", "036"), "SUPPORT": ("AGREE", "032"), "COOPERATE": ("AGREE", "031"),
+    "AID": ("AGREE", "033"), "RETREAT": ("CONCEDE", "080"), "PROTEST": ("THREATEN", "133"),
+    "SANCTION": ("THREATEN", "1313"), "COERCE": ("THREATEN", "132"), "ASSAULT": ("THREATEN", "138"),
+}
+_FUTURE_MODE: dict[tuple[str, str | None], tuple[str, str]] = {
+    ("SANCTION", "expel"): ("expel", "136"), ("SANCTION", "discontinue"): ("relations", "1313"),
+    ("SANCTION", "withdraw"): ("relations", "1313"), ("SANCTION", "convict"): ("arrest", "137"),
+    ("COERCE", "arrest"): ("arrest", "137"), ("COERCE", "deport"): ("expel", "136"),
+    ("COERCE", "curfew"): ("restrict", "1323"), ("COERCE", "martial-law"): ("restrict", "1324"),
+    ("PROTEST", None): ("restrict", "133"),
+}
+
+
+def shift_for_future(entry: TriggerEntry, cameo: dict[str, CameoRow] | None = None) -> TriggerEntry | None:
+    """The entry to code when the event is announced, not done ("X will visit Y" is AGREE,
+    "will withdraw" CONCEDE, "would blockade" THREATEN); None when the type stays."""
+    target = _FUTURE_SHIFT.get(entry.type)
+    if target is None:
+        return None
+    rows = cameo if cameo is not None else load_cameo()
+    new_type, code = target
+    mode: str | None = None
+    if new_type == "THREATEN":
+        mode = "violence" if entry.type == "ASSAULT" else "restrict"
+        key = (entry.type, entry.mode) if (entry.type, entry.mode) in _FUTURE_MODE else (entry.type, None)
+        if key in _FUTURE_MODE:
+            mode, code = _FUTURE_MODE[key]
+        if entry.type == "SANCTION" and entry.cameo == "163":
+            mode, code = "restrict", "1312"
+    if entry.type == "AID" and entry.cameo in ("071", "072", "073", "074"):
+        code = "033" + entry.cameo[-1]  # 0331..0334: intent to give that kind of aid
+    if entry.type == "COOPERATE" and entry.cameo in ("061", "062", "063", "064"):
+        code = "031" + entry.cameo[-1]
+    row = rows[code]
+    extra = tuple(c for c in entry.contexts if c not in row.contexts)
+    return replace(entry, type=new_type, mode=mode, cameo=code, contexts=row.contexts + extra,
+                   quad_class=row.quad_class, goldstein=row.goldstein)
 
 
 def iter_entries(langs: Sequence[str] = LANGS) -> Iterable[TriggerEntry]:
