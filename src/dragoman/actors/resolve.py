@@ -355,7 +355,7 @@ class Resolver:
                 entries.append(e.id)
                 kind = "person"
         if person is None and title is not None and kind != "person" and self._definite(doc, first.start):
-            ref = self._title_ref(role_key, country)
+            ref = self._title_ref(role_key, country, state)
             if ref is not None:
                 return Actor(text=text, name=ref.name, country=ref.country, sector=ref.sector, code=ref.code,
                              office=ref.office, qid=ref.qid, entry=ref.entry), "person"
@@ -379,18 +379,17 @@ class Resolver:
     def _definite(self, doc: Any, start: int) -> bool:
         return start > 0 and fold(doc[start - 1].text) in self.grammar.determiners | {"l", "le", "la", "the"}
 
-    def _title_ref(self, role_key: str | None, country: str | None) -> Actor | None:
+    def _title_ref(self, role_key: str | None, country: str | None, state: DocState) -> Actor | None:
         if not role_key or role_key == "other":
             return None
         fam = ROLE_FAMILIES.get(role_key, frozenset((role_key,)))
-        for actor, rk in reversed(self._state_persons):
+        for actor, rk in reversed(state.persons):
             if rk in fam and (country is None or actor.country == country):
                 return actor
         return None
 
     # ------------------------------------------------------------------ per sentence
     def sentence(self, span: Any, state: DocState) -> list[Found]:
-        self._state_persons = state.persons
         doc = span.doc if hasattr(span, "doc") else span
         found: list[Found] = []
         pron = self._pronoun(span, state)
@@ -469,7 +468,7 @@ class Resolver:
             if it.kind == "role" and it.entry.role and it.entry.rtype == "title":
                 role_key = role_key or it.entry.role
             if it.kind in ("person", "surname"):
-                _, _, _, period = it.entry.at(self._day, role_key)
+                _, _, _, period = it.entry.at(state.day, role_key)
                 role_key = period.role if period is not None else role_key
                 for s in self.kb.surnames_of.get(it.entry.id, []):
                     state.surnames[" ".join(subtokens(s))] = (actor, role_key)
@@ -514,10 +513,5 @@ class Resolver:
                     state.subject = (f.actor, gender)
                 return
 
-    @property
-    def _day(self) -> dt.date:
-        return self._state_day
-
     def begin(self, state: DocState) -> None:
-        self._state_day = state.day
-        self._state_persons = state.persons
+        """Kept for callers: all per-document state lives in ``state`` (the resolver is shared)."""
