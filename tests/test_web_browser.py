@@ -197,3 +197,18 @@ def test_coder_highlights_events(page: object) -> None:
     assert page.locator("#coded-text mark.hl-trigger").count() >= 1
     assert page.locator("#coded-text mark.hl-actor").count() >= 1
     _shot(page, "coder")
+
+
+def test_download_and_network_hover(page: object) -> None:
+    page.goto("/events?recipient_country=CHN")
+    with page.expect_download() as info:
+        page.click('a[data-format="csv"]')
+    download = info.value
+    assert download.suggested_filename == "dragoman-events.csv"
+    lines = Path(download.path()).read_text(encoding="utf-8").splitlines()
+    assert lines[0].startswith('"event_id"') and len(lines) == 3
+    page.goto("/network")
+    page.hover('#network .node[data-id="USA"] circle')
+    dimmed = page.locator("#network path.edge.dim").count()
+    assert 0 < dimmed < page.locator("#network path.edge").count()
+    assert page.errors == []
