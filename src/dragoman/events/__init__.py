@@ -260,7 +260,7 @@ def code_document(doc: Document) -> None:
                 outcome = NO_ARGS
             trace(sent, outcome, **info, coded=True, confidence=ev.confidence,
                   reason=None if has_args else "strong trigger coded without participants (lower confidence)")
-    events = _drop_subsumed(doc, events)
+    events = _drop_background(doc, _drop_subsumed(doc, events))
     doc.events = merge_events(events, titles)
 
 
@@ -279,6 +279,29 @@ def _drop_subsumed(doc: Document, events: list[Event]) -> list[Event]:
                 doc.trace.append({"sentence_index": e.sentence_index, "outcome": SUBSUMED,
                                   "trigger": e.trigger.text, "entry": e.entry, "rule": None,
                                   "reason": f"restates '{host.evidence[0].trigger.text}'"})
+                continue
+        out.append(ev)
+    return out
+
+
+def _drop_background(doc: Document, events: list[Event]) -> list[Event]:
+    """Participant-less mentions next to an event with participants in the same sentence are
+    background ("after five days of fighting"); participant-less events that are not asserted
+    (hypothetical, negated) say nothing usable. Both are traced, not coded."""
+    with_args = {ev.evidence[0].sentence_index for ev in events if ev.actor or ev.recipient}
+    out = []
+    for ev in events:
+        e = ev.evidence[0]
+        if not ev.actor and not ev.recipient:
+            why = None
+            if ev.status in ("hypothetical", "negated"):
+                why = f"{ev.status} and without participants"
+            elif e.sentence_index in with_args:
+                why = "background mention beside an event with participants"
+            if why:
+                doc.trace.append({"sentence_index": e.sentence_index, "outcome": NO_ARGS,
+                                  "trigger": e.trigger.text, "entry": e.entry, "rule": e.rule,
+                                  "reason": why})
                 continue
         out.append(ev)
     return out

@@ -285,7 +285,12 @@ def _hint_heads(hint: str, tok: Token, cues: EventCues, *, passive: bool,
     if hint == "obj":
         if passive:
             return [(s, "obj") for s in syntax.subjects(tok) if s.dep_ in syntax.SUBJ_PASS]
-        return [(o, "obj") for o in syntax.objects(tok)]
+        objs = syntax.objects(tok)
+        if not objs and tok.pos_ in ("VERB", "AUX"):
+            # French partitive article parsed as a preposition: "attaqué des soldats" (obl:arg + case "des")
+            objs = [c for c in tok.children if c.dep_ == "obl:arg" and c.i > tok.i
+                    and any(x.dep_ == "case" and x.lower_ in ("des", "du") for x in c.children)]
+        return [(o, "obj") for o in objs]
     if hint == "iobj":
         return [(o, "iobj") for o in syntax.iobjects(tok)]
     if hint == "poss":
@@ -336,6 +341,8 @@ def _collect(hints: Iterable[str], toks: list[Token], idx: MentionIndex, cues: E
         for tok in toks:
             for head, via in _hint_heads(hint, tok, cues, passive=passive, rules=rules):
                 for h in syntax.conjuncts(head):
+                    if via.startswith("prep:") and _prep_inside_name(h, idx):
+                        continue  # "Corée du Nord": the "du" is part of a name, not a complement
                     parts = np_participants(h, idx, cues, via)
                     if not parts and h.pos_ == "PRON" and "Rel" not in h.morph.get("PronType"):
                         parts = resolve_pronoun(h, idx, cues, fallback)
@@ -349,6 +356,16 @@ def _collect(hints: Iterable[str], toks: list[Token], idx: MentionIndex, cues: E
         if out and hint == "nsubj":
             break
     return out
+
+
+def _prep_inside_name(noun: Token, idx: MentionIndex) -> bool:
+    m = idx.covering(noun)
+    if m is None:
+        return False
+    case = [x for x in noun.children if x.dep_ == "case"]
+    if noun.dep_ == "pobj":
+        case.append(noun.head)
+    return any(m.token_start <= c.i < m.token_end for c in case)
 
 
 def _dedupe(parts: list[Participant]) -> list[Participant]:
@@ -433,8 +450,10 @@ def attach(match: Any, head_tok: Token, idx: MentionIndex, lang: str, *,
     rules: list[str] = []
 
     if is_noun:
-        actor_hints = args.actor or cues.noun_actor
-        rec_hints = args.recipient or cues.noun_recipient
+        # the entry's hints first, then the defaults the entry does not give to the other role
+        actor_hints = tuple(dict.fromkeys(args.actor + tuple(h for h in cues.noun_actor if h not in args.recipient)))
+        rec_hints = tuple(dict.fromkeys(args.recipient + tuple(h for h in cues.noun_recipient
+                                                                 if h not in args.actor and h not in actor_hints)))
     else:
         actor_hints = args.actor or cues.verb_actor
         rec_hints = args.recipient or cues.verb_recipient
@@ -449,8 +468,11 @@ def attach(match: Any, head_tok: Token, idx: MentionIndex, lang: str, *,
         # participants must not double as both roles through the same genitive
         recips = [r for r in recips if all(r.mention is not a.mention for a in actors)]
         verb, rel = syntax.governing_noun_verb(head_tok)
-        if verb is not None and rel != "subj" and (verb.lemma_.lower() in cues.support_verbs
-                                                   or verb.i in range(match.token_start, match.token_end)):
+        support = verb is not None and (verb.lemma_.lower() in cues.support_verbs
+                                        or verb.i in range(match.token_start, match.token_end)
+                                        # "Italy announced a suspension of air links"
+                                        or (rel == "obj" and verb.lemma_.lower() in cues.speech_verbs))
+        if support and rel != "subj":
             if not actors:
                 heads = syntax.agents(verb) if syntax.is_passive(verb) else find_subjects(verb, cues)[0]
                 for h in heads:

@@ -121,8 +121,11 @@ def same_event(a: Event, b: Event, a_title: bool = False, b_title: bool = False)
         return False
     if not _dates_compatible(a, b):
         return False
-    if not (a_title or b_title) and (a.status != b.status or (a.mode != b.mode)):
-        # in the body a visit and a meeting during it are two events
+    same_sentence = bool(a.evidence and b.evidence) and \
+        {e.sentence_index for e in a.evidence} & {e.sentence_index for e in b.evidence}
+    modes_ok = a.mode == b.mode or (same_sentence and (a.mode is None or b.mode is None))
+    if not (a_title or b_title) and (a.status != b.status or not modes_ok):
+        # in the body a visit and a meeting during it are two events ("des frappes … ont tué" is one)
         return False
     return True
 
@@ -152,7 +155,7 @@ def _absorb(keep: Event, other: Event, other_is_title: bool, keep_is_title: bool
         keep.location = other.location or keep.location
     if keep_is_title and not other_is_title:
         keep.status = other.status
-        keep.mode = keep.mode or other.mode
+    keep.mode = keep.mode or other.mode
     for c in other.contexts:
         if c not in keep.contexts:
             keep.contexts.append(c)

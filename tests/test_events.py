@@ -1,0 +1,204 @@
+"""End-to-end event coding with the real pipeline (all stages), French and English."""
+
+from __future__ import annotations
+
+from datetime import date
+from pathlib import Path
+
+import pytest
+
+from dragoman import __version__
+from dragoman.ingest import read_inputs
+from dragoman.pipeline import Pipeline, PipelineConfig
+
+EXAMPLES = Path(__file__).resolve().parents[1] / "examples"
+
+
+@pytest.fixture(scope="module")
+def pipe():
+    return Pipeline(PipelineConfig())
+
+
+def _countries(actors):
+    return {a.country or a.code for a in actors}
+
+
+def _events(pipe, text, lang, **kw):
+    doc = pipe.code_text(text, lang=lang, **kw)
+    assert not doc.errors, doc.errors
+    return doc
+
+
+def _one(doc, type_):
+    found = [e for e in doc.events if e.type == type_]
+    assert found, f"no {type_} in {[(e.type, e.evidence[0].trigger.text) for e in doc.events]}"
+    return found[0]
+
+
+def test_coordination_repair_fr(pipe):
+    # the French parser leaves "Washington" outside the subject: the repair adds it back
+    doc = _events(pipe, "Washington et Séoul ont exhorté Pékin à user de son influence.", "fr")
+    ev = _one(doc, "REQUEST")
+    assert _countries(ev.actor) == {"USA", "KOR"}
+    assert _countries(ev.recipient) == {"CHN"}
+    assert "coordination-repair" in ev.evidence[0].rule
+
+
+def test_xcomp_chain_en(pipe):
+    doc = _events(pipe, "Washington and Seoul urged Beijing to use its influence to persuade Pyongyang.", "en")
+    ev = _one(doc, "REQUEST")
+    assert _countries(ev.actor) == {"USA", "KOR"}
+    assert _countries(ev.recipient) == {"CHN"}
+
+
+@pytest.mark.parametrize("lang,text", [
+    ("en", "Ukrainian soldiers were attacked by Russian troops."),
+    ("fr", "Des soldats ukrainiens ont été attaqués par des troupes russes."),
+])
+def test_passive_agent_is_actor(pipe, lang, text):
+    ev = _one(_events(pipe, text, lang), "ASSAULT")
+    assert _countries(ev.actor) == {"RUS"} and _countries(ev.recipient) == {"UKR"}
+    assert "passive-agent" in ev.evidence[0].rule
+
+
+@pytest.mark.parametrize("lang,text", [
+    ("en", "The Kremlin said that Ukrainian forces attacked Russian troops."),
+    ("fr", "Le Kremlin a affirmé que les forces ukrainiennes avaient attaqué des soldats russes."),
+])
+def test_reported_speech_codes_the_reported_event(pipe, lang, text):
+    ev = _one(_events(pipe, text, lang), "ASSAULT")
+    assert _countries(ev.actor) == {"UKR"} and _countries(ev.recipient) == {"RUS"}
+    assert [a.code for a in ev.reported_by] == ["RUSGOV"]
+
+
+@pytest.mark.parametrize("lang,text,actor,recipient", [
+    ("fr", "La visite de Wang Yi en Corée du Nord a été reportée.", "CHN", "PRK"),
+    ("en", "Putin's trip to China ended on Friday.", "RUS", "CHN"),
+    ("fr", "Des frappes israéliennes sur Gaza ont tué dix personnes.", "ISR", "PSE"),
+    ("en", "Israeli strikes on Gaza killed ten people.", "ISR", "PSE"),
+])
+def test_nominal_events(pipe, lang, text, actor, recipient):
+    doc = _events(pipe, text, lang)
+    assert any(actor in _countries(e.actor) and recipient in _countries(e.recipient) for e in doc.events), \
+        [(e.type, _countries(e.actor), _countries(e.recipient)) for e in doc.events]
+
+
+@pytest.mark.parametrize("lang,text", [
+    ("fr", "La police française a procédé à des arrestations."),
+    ("en", "French police carried out arrests."),
+])
+def test_support_verb_subject_is_actor(pipe, lang, text):
+    ev = _one(_events(pipe, text, lang), "COERCE")
+    assert [a.code for a in ev.actor] == ["FRACOP"]
+
+
+def test_relative_clause_and_passive_en(pipe):
+    doc = _events(pipe, "The rebels, who attacked the town, were arrested by Malian soldiers.", "en")
+    arrest = _one(doc, "COERCE")
+    assert _countries(arrest.actor) == {"MLI"}
+    assault = _one(doc, "ASSAULT")
+    assert "relcl" in assault.evidence[0].rule
+
+
+def test_status_planned_with_destination(pipe):
+    doc = _events(pipe, "Le ministre chinois des Affaires étrangères se rendra en Corée du Nord la semaine "
+                        "prochaine.", "fr", pub_date=date(2026, 11, 25))
+    ev = _one(doc, "CONSULT")
+    assert ev.status == "planned" and ev.mode == "visit"
+    assert _countries(ev.actor) == {"CHN"} and _countries(ev.recipient) == {"PRK"}
+    assert ev.date is not None and ev.date > "2026-11-25"
+
+
+def test_hypothetical_and_negated(pipe):
+    doc = _events(pipe, "Japan's prime minister said Tokyo could impose new sanctions on Russian banks.", "en")
+    ev = _one(doc, "SANCTION")
+    assert ev.status == "hypothetical" and _countries(ev.actor) == {"JPN"}
+    doc = _events(pipe, "Le président sud-coréen n'a pas rencontré son homologue russe.", "fr")
+    assert _one(doc, "CONSULT").status == "negated"
+
+
+def test_date_place_and_evidence_offsets(pipe):
+    text = "Russian President Vladimir Putin met North Korean leader Kim Jong Un in Vladivostok on Thursday."
+    doc = _events(pipe, text, "en", pub_date=date(2026, 11, 27))
+    ev = _one(doc, "CONSULT")
+    assert ev.date == "2026-11-26" and ev.date_precision == "day"
+    assert ev.location is not None and ev.location.country == "RUS"
+    trig = ev.evidence[0].trigger
+    assert doc.text[trig.start:trig.end] == trig.text == "met"
+    assert ev.version == __version__ and ev.lang == "en" and len(ev.event_id) == 16
+
+
+def test_title_and_body_merge(pipe):
+    text = ("Seoul summons Russian ambassador\n\n"
+            "Seoul summoned the Russian ambassador on Friday. The ministry did not comment.")
+    doc = _events(pipe, text, "en", pub_date=date(2026, 11, 27))
+    summons = [e for e in doc.events if "summon" in e.evidence[0].trigger.text.lower()]
+    assert len(summons) == 1
+    assert {e.sentence_index for e in summons[0].evidence} == {0, 1}
+
+
+def test_no_events_from_page_furniture(pipe):
+    doc = _events(pipe, "Partager sur Facebook Partager sur X\n\nLaisser un commentaire", "fr")
+    assert doc.events == []
+    assert {t["outcome"] for t in doc.trace} == {"page furniture"}
+
+
+def test_trace_explains_silence(pipe):
+    doc = _events(pipe, "The weather was mild in Paris on Sunday.", "en")
+    assert doc.events == []
+    assert doc.trace and doc.trace[0]["outcome"] == "no trigger in sentence"
+
+
+def _doc(path: Path, pub: date | None = None):
+    pipe = Pipeline(PipelineConfig(pub_date=pub))
+    docs = list(pipe(read_inputs([path])))
+    assert len(docs) == 1 and not docs[0].errors, docs[0].errors
+    return docs[0]
+
+
+def _has(doc, type_, actors, recipients=None, status=None):
+    for e in doc.events:
+        if e.type != type_ or not set(actors) <= _countries(e.actor):
+            continue
+        if recipients is not None and not set(recipients) <= _countries(e.recipient):
+            continue
+        if status is not None and e.status != status:
+            continue
+        return True
+    return False
+
+
+@pytest.mark.slow
+def test_example_fr_coree_visite():
+    doc = _doc(EXAMPLES / "fr_coree_visite.txt", date(2026, 11, 26))
+    assert _has(doc, "CONSULT", {"CHN"}, {"PRK"}, status="planned")  # se rendra en Corée du Nord
+    assert _has(doc, "REQUEST", {"USA", "KOR"}, {"CHN"})  # ont exhorté Pékin
+    assert any(e.type in ("ASSAULT", "MOBILIZE", "THREATEN") and "PRK" in _countries(e.actor)
+               for e in doc.events)  # a tiré deux missiles
+    assert _has(doc, "ACCUSE", {"KOR"}, {"PRK"})  # Séoul a condamné
+    assert _has(doc, "REJECT", {"KOR"}, {"PRK"})  # a rejeté la proposition de Pyongyang
+    furniture = doc.text.index("Partager sur Facebook")
+    assert all(ev.start < furniture for e in doc.events for ev in e.evidence)
+
+
+@pytest.mark.slow
+def test_example_en_summit():
+    doc = _doc(EXAMPLES / "en_summit.html")
+    meeting = [e for e in doc.events if e.type == "CONSULT" and {"RUS", "PRK"} <= _countries(e.actor + e.recipient)
+               and any(ev.trigger.text.lower().startswith("me") for ev in e.evidence)]
+    assert len(meeting) == 1 and len(meeting[0].evidence) >= 2  # headline + body, one event
+    assert any(e.type in ("ASSAULT", "MOBILIZE", "THREATEN") and "PRK" in _countries(e.actor) for e in doc.events)
+    assert any(e.type in ("AGREE", "SUPPORT", "COOPERATE") and {"RUS", "PRK"} <= _countries(e.actor)
+               for e in doc.events)  # the two leaders signed an agreement
+    assert any(e.type in ("PROTEST", "ACCUSE") and _countries(e.actor) == {"KOR"} and "RUS" in _countries(e.recipient)
+               for e in doc.events)
+    assert _has(doc, "REQUEST", {"KOR"}, {"RUS"})
+    assert any(e.type in ("CONSULT", "ACCUSE") and _countries(e.actor) == {"KOR"} and "RUS" in _countries(e.recipient)
+               and "summon" in e.evidence[0].trigger.text for e in doc.events)
+    assert _has(doc, "SANCTION", {"JPN"}, {"RUS"}, status="hypothetical")
+    arrest = [e for e in doc.events if e.type == "COERCE" and e.mode == "arrest"]
+    assert arrest and [a.code for a in arrest[0].actor] == ["KORCOP"]
+    assert arrest[0].recipient and arrest[0].recipient[0].sector == "CVL"
+    for e in doc.events:  # nothing from the menu, related stories or the comment form
+        for ev in e.evidence:
+            assert "Related" not in ev.sentence and "Reply" not in ev.sentence and "Taiwan" not in ev.sentence
