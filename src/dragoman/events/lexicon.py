@@ -489,6 +489,12 @@ def _token_keys(token: Any) -> list[str]:
 _INFINITIVE_MARKS = frozenset({"to", "de", "d'", "à", "pour"})
 
 
+def _governs_date(prep: Any) -> bool:
+    """A preposition introducing a date ("on Tuesday", "à la mi-août")."""
+    nouns = [c for c in prep.children if c.dep_ in ("pobj", "obj")] + [prep.head]
+    return any(n.ent_type_ in ("DATE", "TIME") for n in nouns if n is not prep)
+
+
 def _is_participle(token: Any) -> bool:
     return token.tag_ in ("VBN", "VBD", "VBG") or "Part" in token.morph.get("VerbForm")
 
@@ -509,6 +515,8 @@ def objects_of(token: Any) -> set[str]:
         out.add(_norm(tok.text))
 
     for child in token.children:
+        if child.ent_type_ in ("DATE", "TIME") or (child.pos_ == "ADP" and _governs_date(child)):
+            continue  # "on Tuesday", "la semaine dernière" say when, not what
         if child.dep_ == "advcl" and any(
             g.dep_ in ("aux", "mark") and g.lower_ in _INFINITIVE_MARKS for g in child.children
         ):
@@ -605,6 +613,8 @@ class TriggerLexicon:
     def _phrase_word(cls, tok: Any, lemma: str) -> bool:
         """A non-head word of a phrase: by lemma, or an inflected form of it when the
         lemmatizer missed ("piégée" for "piégé")."""
+        if tok.pos_ == "ADP" and _governs_date(tok):
+            return False  # "called Xi on Tuesday" is not "called on"
         if cls._token_has(tok, lemma) or lemma in _verb_guesses(tok):
             return True
         return len(lemma) >= 4 and strip_accents(tok.text).startswith(strip_accents(lemma))
