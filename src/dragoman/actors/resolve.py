@@ -149,7 +149,8 @@ class Resolver:
             if key in state.surnames:
                 return True
             return self.kb.surname_count.get(key, 0) == 1 and all(
-                t.pos_ == "PROPN" or t.ent_type_ in _PERSON_LABELS for t in doc[s:end])
+                t.pos_ == "PROPN" or t.ent_type_ in _PERSON_LABELS or (t.text[:1].isupper() and not t.is_sent_start)
+                for t in doc[s:end])
         return True
 
     def _add_entities(self, tokens: Any, doc: Any, items: list[Item], state: DocState) -> list[Item]:
@@ -164,8 +165,10 @@ class Resolver:
             if ent.label_ in _PERSON_LABELS:
                 # a surname inside a longer name is someone else ("Hunter Biden" is not Joe Biden);
                 # a role word inside a name after its start is part of it ("Tom King")
+                roles = {i for it in inside if it.kind == "role" and it.start == ent.start for i in range(it.start, it.end)}
+                name_len = sum(1 for t in ent if t.i not in roles and t.pos_ != "DET")  # "président Bush" -> 1
                 for it in inside:
-                    if (it.kind == "surname" and (it.end - it.start) < len(ent)) or (
+                    if (it.kind == "surname" and (it.end - it.start) < name_len) or (
                             it.kind == "role" and it.start > ent.start):
                         drop.add(id(it))
                         for i in range(it.start, it.end):
@@ -245,6 +248,9 @@ class Resolver:
         if it.kind == "role" and it.entry.rtype in ("body", "group") and countryish_only and len(gap) <= 2 \
                 and all(t.pos_ in ("ADJ", "PROPN") for t in doc[last.end:it.start]):
             return True  # "Russian Orthodox Church": an adjective between the country and the body
+        if it.kind == "nationality" and has_role and not c1 and len(gap) <= 2 \
+                and all(t.pos_ == "ADJ" for t in doc[last.end:it.start]):
+            return True  # "la Cour constitutionnelle lettone", "les forces spéciales russes"
         if gap[0] in self.grammar.locatives and it.kind in ("capital", "country") and has_role and not c1 \
                 and all(g in self.grammar.linkers for g in gap[1:]):
             return True  # "police in Seoul"
