@@ -299,3 +299,22 @@ def test_failed_document_is_left_alone(kb):
 
 def test_get_kb_is_cached():
     assert get_kb() is get_kb()
+
+
+def test_apposition_codes_unknown_person(run):
+    doc = run("Wang Wenbin, a Chinese foreign ministry spokesman, said Beijing disagreed. "
+              "Jean Dupont, Russia and Iran were named.", "en")
+    ms = by_text(doc)
+    m = ms["Wang Wenbin, a Chinese foreign ministry spokesman"]
+    assert (m.actor.name, m.actor.code, m.kind) == ("Wang Wenbin", "CHNGOV", "person")
+    assert ms["Jean Dupont"].actor.country is None  # a list of names is no apposition
+    assert ms["Russia"].actor.code == "RUS"
+    doc = run("Jean Dupont, un diplomate français, a réagi.", "fr")
+    m = by_text(doc)["Jean Dupont, un diplomate français"]
+    assert (m.actor.name, m.actor.code) == ("Jean Dupont", "FRAGOV")
+
+
+def test_masculine_country_pronoun_fr(run):
+    doc = run("Le Japon a protesté lundi. Il a promis de répondre. Elle a refusé.", "fr")
+    pron = [(doc.text[m.start:m.end], m.actor.code) for m in doc.actor_mentions if m.kind == "pronoun"]
+    assert pron == [("Il", "JPN")]

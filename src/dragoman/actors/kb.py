@@ -329,6 +329,7 @@ class Grammar:
     coordinators: frozenset[str] = frozenset()
     determiner_gender: dict[str, str] = field(default_factory=dict)
     all_gender: str | None = None  # English: every country is "it"
+    apposition_articles: frozenset[str] = frozenset()
     demonym_sector: str | None = None
 
 
@@ -628,6 +629,7 @@ def _load_grammar(kb: ActorKB, path: Path, lang: str) -> None:
             demonym_sector=check_sector(data.get("demonym_sector"), where),
             determiner_gender={fold(k): v for k, v in (data.get("determiner_gender") or {}).items() if k != "__line__"},
             all_gender=data.get("all_gender"),
+            apposition_articles=frozenset(fold(w) for w in data.get("apposition_articles") or ()),
         )
     except (KeyError, TypeError) as err:
         raise DataFileError(f"missing or bad key {err}", where=where) from err

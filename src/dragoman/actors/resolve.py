@@ -254,9 +254,12 @@ class Resolver:
         if gap[0] in self.grammar.locatives and it.kind in ("capital", "country") and has_role and not c1 \
                 and all(g in self.grammar.linkers for g in gap[1:]):
             return True  # "police in Seoul"
-        if gap == [","]:
+        if gap[0] == "," and all(g in self.grammar.apposition_articles for g in gap[1:2]) and len(gap) <= 2:
             # apposition: "Wang Yi, China's foreign minister" / "the minister, Wang Yi"
-            return (it_person and persons == 0 and has_role) or (persons > 0 and it.kind in ("role", "nationality", "country"))
+            # a bare country only when it opens a title: "Wang Yi, China's foreign minister"
+            opens_title = it.kind == "country" and it.end < len(doc) and fold(doc[it.end].text) in self.grammar.linkers
+            return (it_person and persons == 0 and has_role) or (
+                persons > 0 and (it.kind in ("role", "nationality") or opens_title))
         return False
 
     # ------------------------------------------------------------------ actors
