@@ -354,6 +354,15 @@ def test_non_political_sentences_give_no_conflict_trigger(nlp_fr, nlp_en, lang, 
     assert not [f for f in found if f[1] in ("RETREAT", "PROTEST", "ASSAULT", "COERCE")], found
 
 
+def test_disaster_subject_is_never_a_candidate(nlp_fr, nlp_en):
+    for nlp, lang, text in ((nlp_en, "en", "The earthquake killed 300 people."),
+                            (nlp_fr, "fr", "La tempête a tué trois personnes."),
+                            (nlp_en, "en", "Israeli troops killed three militants.")):
+        doc = nlp(text)
+        types = {m.entry.type for m in load_triggers(lang).match(doc[:])}
+        assert ("ASSAULT" in types) == ("troops" in text), (text, types)
+
+
 def test_object_constraints_choose_mode(nlp_fr, nlp_en):
     tests = [
         (nlp_fr, "fr", "Les rebelles ont tiré sur des civils.", "ASSAULT"),

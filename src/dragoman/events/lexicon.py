@@ -667,7 +667,8 @@ class TriggerLexicon:
 
         Phrases win over the words they contain: a single-word or shorter match
         lying inside a longer phrase match is dropped. Entries sharing a lemma
-        are all returned; see ``select`` for their ``objects`` constraints.
+        are all returned; see ``select`` for their ``objects`` constraints. A match
+        whose subject is one of its ``not_objects`` is not returned.
         """
         matches: list[TriggerMatch] = []
         for tok in sent:
@@ -685,9 +686,12 @@ class TriggerLexicon:
                 m = self._match_phrase(e, tok, sent)
                 if m is not None:
                     matches.append(m)
+        doc = sent.doc
+        # "an earthquake struck", "the film, shot in...": never a candidate
+        matches = [m for m in matches
+                   if not (m.entry.args.not_objects and self._subject_excluded(m, doc[m.head]))]
         if not any(m.entry.is_phrase for m in matches):
             return matches
-        doc = sent.doc
         ok = [self._allowed(m, doc[m.head]) for m in matches]
         return _prefer_longest(matches, ok)
 
