@@ -213,3 +213,16 @@ def test_wikidata_sample_import(tmp_path):
     assert resolve_phrase("Yesterday Examplova said no.", "en", dt.date(2020, 1, 1), kb=kb).sector == "ELI"
     # the foreign minister of Germany in 2016 is found through the imported role
     assert resolve_phrase("the German foreign minister", "en", dt.date(2016, 1, 1), kb=kb).name == "Erika Examplova"
+
+
+def test_country_table_is_the_build_output():
+    import importlib.util
+
+    script = Path(__file__).resolve().parents[1] / "scripts" / "build_countries.py"
+    spec = importlib.util.spec_from_file_location("build_countries", script)
+    mod = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(mod)
+    rows = mod.build()
+    table = (Path(__file__).resolve().parents[1] / "src" / "dragoman" / "data" / "common" / "countries.tsv")
+    lines = [ln for ln in table.read_text(encoding="utf-8").splitlines() if not ln.startswith("#")][1:]
+    assert lines == ["\t".join(r[c] for c in mod.COLUMNS) for r in rows], "rerun scripts/build_countries.py"

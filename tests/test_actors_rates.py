@@ -51,3 +51,33 @@ def test_hundred_phrases_under_a_second():
     took = time.process_time() - t0
     assert len(out) == 100 and sum(a is not None for a in out) >= 95
     assert took < 1.0, f"100 phrases took {took:.2f}s of CPU"
+
+
+GOLD = Path(__file__).resolve().parents[2] / "shared" / "gold"
+
+
+@pytest.mark.slow
+@pytest.mark.skipif(not GOLD.exists(), reason="/work/shared/gold not available")
+@pytest.mark.parametrize(("name", "floor"), [("plover_gsr_en.dev.jsonl", 0.85), ("plover_gsr_fr.dev.jsonl", 0.85)])
+def test_gold_participants_found_in_document(name, floor):
+    """Recall of the GSR participants' countries/codes among the document's actor mentions."""
+    import json
+
+    from dragoman.actors import ActorStage
+    from dragoman.ingest import document_from_text
+    from dragoman.nlp import NlpStage
+
+    recs = [json.loads(line) for line in (GOLD / name).read_text(encoding="utf-8").splitlines()]
+    docs = [document_from_text(r["text"], doc_id=r["id"], lang=r["lang"], pub_date=dt.date(2000, 1, 1)) for r in recs]
+    docs = list(ActorStage()(NlpStage()(docs)))
+    total = found = 0
+    for rec, doc in zip(recs, docs, strict=True):
+        got = {(m.actor.code[:3] if m.actor.code and m.actor.code[:3] in NONSTATE_CODES else m.actor.country)
+               for m in doc.actor_mentions}
+        for ev in rec["events"]:
+            for part in ev["actor"] + ev["recipient"]:
+                gold = part.get("code") or part.get("country")
+                if gold:
+                    total += 1
+                    found += gold in got
+    assert found / total >= floor, f"{name}: {found}/{total}"
