@@ -102,6 +102,59 @@ def _choose(lexicon: Any, matches: list[Any], doc_sp: Any) -> tuple[list[_Candid
     return final, rejected
 
 
+# A conflictual act announced by its own actor, or made conditional ("will withdraw unless…", "could
+# impose sanctions if…"), is also a threat (PLOVER THREATEN): CAMEO code of the threat by act type.
+_THREAT_CAMEO = {"SANCTION": "1312", "PROTEST": "133", "COERCE": "137", "ASSAULT": "138", "MOBILIZE": "138"}
+
+
+def _derived(ev: Event, type_: str, code: str, rule: str, confidence: float) -> Event:
+    from dragoman.events.lexicon import load_cameo
+
+    row = load_cameo()[code]
+    ev2 = Event(
+        doc_id=ev.doc_id, event_id="", type=type_, mode=row.mode, contexts=list(row.contexts), cameo=code,
+        quad_class=row.quad_class, goldstein=row.goldstein, actor=[replace(a) for a in ev.actor],
+        recipient=[replace(a) for a in ev.recipient], date=ev.date, date_precision=ev.date_precision,
+        date_text=ev.date_text, location=ev.location, status="occurred", confidence=confidence, lang=ev.lang,
+        evidence=[replace(e, rule=(e.rule or "") + "+" + rule) for e in ev.evidence], version=ev.version,
+        reported_by=[replace(a) for a in ev.reported_by],
+    )
+    return ev2
+
+
+def _threat(ev: Event, att: Any, st: Any, lang: str) -> Event | None:
+    from dragoman.events.cues import load_status_cues
+
+    code = _THREAT_CAMEO.get(ev.type) or ("131" if ev.type == "RETREAT" else None)
+    if code is None or ev.status not in ("planned", "hypothetical") or not ev.actor:
+        return None
+    cues = load_status_cues(lang)
+    cue = (st.cue or "").lower()
+    conditional = cue in cues.condition_marks or any(cue.startswith(m) for m in cues.condition_marks)
+    speakers = {p.actor.country for p in att.reported_by if p.actor.country}
+    own_word = bool(speakers & {a.country for a in ev.actor}) or "pronoun" in att.rules
+    if not (conditional or (own_word and ev.type != "RETREAT")):
+        return None  # an announced withdrawal is a plan; a conditional one ("unless…") is a threat
+    return _derived(ev, "THREATEN", code, "threat", round(ev.confidence - 0.1, 3))
+
+
+def _obligation_event(doc: Document, sent: Sentence, ob: Any, lang: str) -> Event:
+    from dragoman.events.lexicon import load_cameo
+
+    row = load_cameo()["10"]
+    trig = _orig_span(doc, sent, ob.modal, ob.modal)
+    return Event(
+        doc_id=doc.id, event_id="", type="REQUEST", mode=row.mode, contexts=list(row.contexts), cameo="10",
+        quad_class=row.quad_class, goldstein=row.goldstein,
+        actor=[replace(p.actor) for p in ob.speakers], recipient=[replace(p.actor) for p in ob.addressees],
+        date=None, date_precision="inferred", date_text=None, location=None, status="occurred",
+        confidence=0.6 if ob.speakers else 0.45, lang=lang,
+        evidence=[Evidence(sentence_index=sent.index, sentence=sent.text, start=sent.start, end=sent.end,
+                           trigger=trig, rule="speech-obligation", entry=None)],
+        version=__version__,
+    )
+
+
 def _fill_countries(actors: list[Any], recipients: list[Any], location: Any, etype: str) -> None:
     """Participants known only by their role ("protesters", "the police") take the country of the
     place where the event happens; for repression (COERCE) the recipient otherwise takes the
@@ -122,7 +175,7 @@ def _fill_countries(actors: list[Any], recipients: list[Any], location: Any, ety
 def code_document(doc: Document) -> None:
     """Fill ``doc.events`` (and ``doc.trace``) for one parsed document."""
     from dragoman.dates import event_date
-    from dragoman.events.attach import MentionIndex, Participant, attach
+    from dragoman.events.attach import MentionIndex, Participant, attach, obligations
     from dragoman.events.cues import load_event_cues
     from dragoman.events.lexicon import load_triggers
     from dragoman.events.merge import Features, confidence, merge_events
@@ -163,6 +216,15 @@ def code_document(doc: Document) -> None:
             types_at.setdefault(m.head, set()).add(m.entry.type)
         for m, why in rejected:
             trace(sent, why, trigger=sdoc[m.token_start:m.token_end].text, entry=m.entry.id, rule=None)
+        for ob in obligations(span, idx, lang):
+            ev = _obligation_event(doc, sent, ob, lang)
+            d, prec, dtext = event_date(doc, sent.index, ob.speech.i)
+            ev.date, ev.date_precision, ev.date_text = d, prec or "inferred", dtext
+            events.append(ev)
+            trace(sent, CODED, trigger=ev.evidence[0].trigger.text, entry=None, rule=ev.evidence[0].rule,
+                  status=ev.status, actor=[a.code or a.country or a.text for a in ev.actor],
+                  recipient=[a.code or a.country or a.text for a in ev.recipient], coded=True,
+                  confidence=ev.confidence, reason="reported obligation (X said Y must …) is a demand")
         for cand in candidates:
             m, head_tok = cand.match, cand.head
             entry = m.entry
@@ -253,6 +315,12 @@ def code_document(doc: Document) -> None:
             )
             events.append(ev)
             history.append((ev, att.actors, att.recipients))
+            threat = _threat(ev, att, st, lang)
+            if threat is not None:
+                events.append(threat)
+                trace(sent, CODED, trigger=trig_text, entry=entry.id, rule=threat.evidence[0].rule,
+                      status=threat.status, actor=info["actor"], recipient=info["recipient"], coded=True,
+                      confidence=threat.confidence, reason=f"announced or conditional {entry.type} is a threat")
             outcome = CODED
             if st.status == "negated":
                 outcome = NEGATED
@@ -316,4 +384,4 @@ def _dominates(doc: Document, si: int, outer: Span, inner: Span) -> bool:
     o, i = toks.get(outer.start), toks.get(inner.start)
     if o is None or i is None:
         return False
-    return i in o.subtree or (o.head is not o and i in o.head.subtree and i.head is o.head)
+    return i in o.subtree or (o.head != o and i in o.head.subtree and i.head == o.head)

@@ -104,7 +104,7 @@ def usable(actor: Actor) -> bool:
 def mention_head(m: ActorMention, doc) -> Token:
     toks = [doc[i] for i in range(m.token_start, m.token_end)]
     for t in toks:
-        if not (m.token_start <= t.head.i < m.token_end) or t.head is t:
+        if not (m.token_start <= t.head.i < m.token_end) or t.head == t:
             return t
     return toks[-1]
 
@@ -243,7 +243,7 @@ def reporters(pred: Token, idx: MentionIndex, cues: EventCues) -> list[Participa
     out: list[Participant] = []
     t = pred
     for _ in range(3):  # climb conj/xcomp to the clause head
-        if t.dep_ in ("conj", "xcomp") and t.head is not t:
+        if t.dep_ in ("conj", "xcomp") and t.head != t:
             t = t.head
         else:
             break
@@ -310,12 +310,12 @@ def resolve_pronoun(pron: Token, idx: MentionIndex, cues: EventCues,
     """A third-person pronoun the actors stage left unresolved: the subject of the nearest
     governing clause ("Syria says **it** will…", "the rebels said **they** would…"), else the
     actors of the previous event."""
-    if "1" in pron.morph.get("Person") or "2" in pron.morph.get("Person"):
-        return []
+    if "1" in pron.morph.get("Person") or "2" in pron.morph.get("Person") or "Prs" not in pron.morph.get("PronType"):
+        return []  # only personal pronouns ("Kiev" mis-tagged PRON is not one)
     own = syntax.predicate_of(pron)
     t = own
     for _ in range(6):
-        if t.head is t:
+        if t.head == t:
             break
         t = t.head
         if t.pos_ not in ("VERB", "AUX"):
@@ -338,7 +338,8 @@ def _collect(hints: Iterable[str], toks: list[Token], idx: MentionIndex, cues: E
              fallback: Callable[[], list[Participant]] | None = None) -> list[Participant]:
     out: list[Participant] = []
     for hint in hints:
-        for tok in toks:
+        # the subject is the head word's ("affirmé que Kiev devait": Kiev is not the speaker)
+        for tok in (toks[:1] if hint == "nsubj" else toks):
             for head, via in _hint_heads(hint, tok, cues, passive=passive, rules=rules):
                 for h in syntax.conjuncts(head):
                     if via.startswith("prep:") and _prep_inside_name(h, idx):
@@ -668,3 +669,46 @@ def _adjacent_mentions(toks: list[Token], idx: MentionIndex, doc,
             break
         j += 1
     return left, right
+
+
+@dataclass
+class Obligation:
+    """ "X said that Y must do Z": a demand from X (speakers) to Y (addressees)."""
+
+    speech: Token
+    modal: Token
+    speakers: list[Participant]
+    addressees: list[Participant]
+
+
+def obligations(sent: Any, idx: MentionIndex, lang: str) -> list[Obligation]:
+    """Demands stated as reported obligations, in one sentence span."""
+    cues = load_event_cues(lang)
+    out: list[Obligation] = []
+    for s in sent:
+        if s.lemma_.lower() not in cues.speech_verbs or s.pos_ not in ("VERB", "AUX"):
+            continue
+        if syntax.negations(s, frozenset({"not", "pas", "jamais", "never"})):
+            continue
+        for c in s.children:
+            if c.dep_ != "ccomp":
+                continue
+            modal = next((a for a in c.children if a.dep_ in syntax.AUX and a.lower_ in cues.obligation_modals),
+                         None)
+            if modal is None and c.lemma_.lower() in cues.obligation_modals and \
+                    any(x.dep_ == "xcomp" for x in c.children):
+                modal = c  # French "devait retirer": devoir heads the clause
+            if modal is None:
+                continue
+            addressees: list[Participant] = []
+            for sub in syntax.subjects(c):
+                for h in syntax.conjuncts(sub):
+                    parts = np_participants(h, idx, cues, "addressee")
+                    if not parts and h.pos_ == "PRON":
+                        parts = resolve_pronoun(h, idx, cues)
+                    addressees.extend(parts)
+            speakers = _speaker(s, idx, cues)
+            if addressees:
+                akeys = {a.key() for a in addressees}
+                out.append(Obligation(s, modal, [p for p in speakers if p.key() not in akeys], _dedupe(addressees)))
+    return out

@@ -23,7 +23,7 @@ _EVENT_LIST_KEYS = (
     "speech_verbs", "source_preps", "support_verbs", "object_control", "subject_control",
     "locative_preps", "genitive_preps", "agent_preps", "noun_actor", "noun_recipient",
     "verb_actor", "verb_recipient", "pair_words", "furniture", "destination_preps",
-    "act_nouns",
+    "act_nouns", "obligation_modals",
 )
 _STATUS_LIST_KEYS = (
     "future_aux", "backshift_aux", "hypothetical_aux", "hedges", "planned_governors",
@@ -77,6 +77,7 @@ class EventCues:
     furniture: tuple[re.Pattern[str], ...] = field(default=())
     destination_preps: frozenset[str] = frozenset()
     act_nouns: frozenset[str] = frozenset()
+    obligation_modals: frozenset[str] = frozenset()
 
     def is_furniture(self, text: str) -> bool:
         return any(p.search(text) for p in self.furniture)
@@ -135,6 +136,7 @@ def load_event_cues(lang: str) -> EventCues:
         furniture=tuple(patterns),
         destination_preps=frozenset(lists["destination_preps"]),
         act_nouns=frozenset(lists["act_nouns"]),
+        obligation_modals=frozenset(lists["obligation_modals"]),
     )
 
 
