@@ -107,6 +107,19 @@ def _choose(lexicon: Any, matches: list[Any], doc_sp: Any) -> tuple[list[_Candid
 _THREAT_CAMEO = {"SANCTION": "1312", "PROTEST": "133", "COERCE": "137", "ASSAULT": "138", "MOBILIZE": "138"}
 
 
+# A cooperative act announced for the future ("Finland will give Tanzania a grant", "Syria is
+# willing to withdraw") is an expression of intent to cooperate (PLOVER AGREE, CAMEO 03x).
+_INTENT_CAMEO = {"AID": "033", "COOPERATE": "031", "RETREAT": "035", "CONCEDE": "035", "CONSULT": "036",
+                 "SUPPORT": "032"}
+
+
+def _intent(ev: Event) -> Event | None:
+    code = _INTENT_CAMEO.get(ev.type)
+    if code is None or ev.status != "planned" or not ev.actor:
+        return None
+    return _derived(ev, "AGREE", code, "intent", round(ev.confidence - 0.1, 3))
+
+
 def _derived(ev: Event, type_: str, code: str, rule: str, confidence: float) -> Event:
     from dragoman.events.lexicon import load_cameo
 
@@ -316,6 +329,12 @@ def code_document(doc: Document) -> None:
             events.append(ev)
             history.append((ev, att.actors, att.recipients))
             threat = _threat(ev, att, st, lang)
+            intent = _intent(ev)
+            if intent is not None:
+                events.append(intent)
+                trace(sent, CODED, trigger=trig_text, entry=entry.id, rule=intent.evidence[0].rule,
+                      status=intent.status, actor=info["actor"], recipient=info["recipient"], coded=True,
+                      confidence=intent.confidence, reason=f"planned {entry.type} is an intent to cooperate")
             if threat is not None:
                 events.append(threat)
                 trace(sent, CODED, trigger=trig_text, entry=entry.id, rule=threat.evidence[0].rule,
