@@ -205,3 +205,13 @@ def test_keep_text_is_opt_in(tmp_path):
     with Store(tmp_path / "t.duckdb") as store:
         store.add_coded(_corpus()[:1], keep_text=True)
         assert store.con.execute("SELECT text FROM documents").fetchone()[0].startswith("Wang Yi")
+
+
+def test_one_bad_document_in_a_batch_keeps_the_others(tmp_path):
+    with Store(tmp_path / "s.duckdb") as store:
+        docs = _corpus()
+        docs[1].events[0].type = None  # cannot be stored (NOT NULL)
+        summary = store.add_coded(docs)
+        assert (summary.new, summary.failed) == (2, 1)
+        assert store.con.execute("SELECT count(*) FROM documents").fetchone()[0] == 2
+        assert store.con.execute("SELECT code FROM errors").fetchall() == [("E306",)]

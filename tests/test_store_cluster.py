@@ -158,3 +158,11 @@ def test_type_groups_file_is_validated():
         load_type_groups("groups: [[ASSAULT, ATTACK]]", "f.yaml")
     with pytest.raises(DataFileError, match="already in another group"):
         load_type_groups("groups: [[ASSAULT, COERCE], [COERCE, SANCTION]]", "f.yaml")
+
+
+def test_one_transaction_for_many_documents_gives_the_same_clusters(tmp_path):
+    with Store(tmp_path / "a.duckdb") as one_by_one, Store(tmp_path / "b.duckdb") as together:
+        for doc in _corpus():
+            one_by_one.add_coded([doc])
+        together.add_coded(list(reversed(_corpus())))
+        assert _events(one_by_one) == _events(together)

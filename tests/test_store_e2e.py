@@ -129,20 +129,24 @@ def test_kill_9_then_rerun_equals_clean_run(clean, tmp_path):
     _, corpus, _, n, tables = clean
     db = tmp_path / "killed.duckdb"
     wal = Path(str(db) + ".wal")
-    proc = subprocess.Popen([DRAGOMAN, "ingest", str(corpus), "--db", str(db), "--pub-date", "2026-11-27"],
+    proc = subprocess.Popen([DRAGOMAN, "ingest", str(corpus), "--db", str(db), "--pub-date", "2026-11-27",
+                             "--batch-size", "4"],
                             stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
-    # The store is created, then models load (the WAL is quiet for seconds), then documents commit:
-    # kill just after the first change that follows a quiet spell, i.e. inside the first documents.
-    last_size, last_change = -1, time.monotonic()
+    # The store is created, then models load (the WAL is quiet for seconds), then batches of documents
+    # commit: kill just after the second commit that follows the quiet spell.
+    last_size, last_change, commits = -1, time.monotonic(), 0
     deadline = time.monotonic() + 600
     while proc.poll() is None and time.monotonic() < deadline:
         size = wal.stat().st_size if wal.exists() else -1
         now = time.monotonic()
         if size != last_size:
-            if last_size > 0 and now - last_change > 3.0:
-                time.sleep(0.02)
-                os.kill(proc.pid, signal.SIGKILL)
-                break
+            # A commit shows as a burst of WAL growth after a quiet spell (coding the next batch).
+            if last_size > 0 and now - last_change > (0.3 if commits else 3.0):
+                commits += 1
+                if commits == 2:
+                    time.sleep(0.01)
+                    os.kill(proc.pid, signal.SIGKILL)
+                    break
             last_size, last_change = size, now
         time.sleep(0.002)
     proc.wait(timeout=60)

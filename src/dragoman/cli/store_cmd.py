@@ -90,6 +90,8 @@ def register(app: typer.Typer) -> None:
         recode: bool = typer.Option(False, "--recode", help="Re-code documents already in the store."),
         jobs: int = typer.Option(1, "-j", "--jobs", min=1, help="Worker processes for coding."),
         actors: list[Path] | None = typer.Option(None, "--actors", help="Extra actor dictionary file(s)."),
+        batch_size: int | None = typer.Option(None, "--batch-size", min=1,
+                                              help="Documents per coding batch (default 32, or 8 per worker task)."),
     ) -> None:
         """Code inputs and add them to the corpus store (idempotent, crash-safe)."""
         from rich.progress import BarColumn, Progress, SpinnerColumn, TextColumn, TimeElapsedColumn
@@ -109,7 +111,8 @@ def register(app: typer.Typer) -> None:
             if not f.is_file():
                 raise typer.BadParameter(f"actor dictionary not found: {f}", param_hint="--actors")
         options = IngestOptions(lang=lang, pub_date=_date(pub_date, "--pub-date"), input_format=input_format,
-                                keep_text=keep_text, recode=recode, workers=jobs, actor_files=list(actors or []))
+                                keep_text=keep_text, recode=recode, workers=jobs, actor_files=list(actors or []),
+                                batch_size=batch_size)
         try:
             store = Store(db)
         except DragomanError as err:
@@ -282,6 +285,9 @@ def register(app: typer.Typer) -> None:
                 mem = duckdb.connect(":memory:")
 
                 def run(q: str):
+                    from dragoman.store.api import check_read_only_sql
+
+                    check_read_only_sql(q)
                     cur = mem.execute(q)
                     return ([d[0] for d in cur.description], cur.fetchall()) if cur.description else ([], [])
             try:

@@ -11,7 +11,9 @@ from __future__ import annotations
 import hashlib
 import json
 import multiprocessing
+import queue
 import sys
+import threading
 import time
 from collections.abc import Callable, Iterable, Iterator
 from concurrent.futures import FIRST_COMPLETED, Future, ProcessPoolExecutor, wait
@@ -28,7 +30,7 @@ from dragoman.errors import StoreError
 from dragoman.pipeline import Pipeline, PipelineConfig
 from dragoman.schema import Document, StageError
 from dragoman.store.fingerprint import fingerprint
-from dragoman.store.writer import doc_id_for, record_error, write_document
+from dragoman.store.writer import Coded, doc_id_for, record_error, write_documents
 
 
 @dataclass
@@ -40,7 +42,7 @@ class IngestOptions:
     recode: bool = False
     workers: int = 1
     actor_files: list[Path] = field(default_factory=list)
-    batch_size: int = 8  # documents per task sent to a worker
+    batch_size: int | None = None  # documents per coding batch: 32 inline, 8 per worker task
 
     def pipeline_config(self) -> PipelineConfig:
         return PipelineConfig(lang=self.lang or "auto", pub_date=self.pub_date,
@@ -154,6 +156,7 @@ def _context() -> multiprocessing.context.BaseContext:
 
 
 class Ingestor:
+    MAX_GROUP = 64  # documents per write transaction at most
     def __init__(self, con: duckdb.DuckDBPyConnection, options: IngestOptions, *, command: str = "ingest",
                  progress: Progress | None = None, pipeline: Pipeline | None = None):
         self.con = con
@@ -206,20 +209,37 @@ class Ingestor:
         self.con.execute("COMMIT")
         self.summary.failed += 1
 
-    def _write(self, doc: Document, text_hash: str, fp: str | None) -> None:
-        s = self.summary
+    def _write_group(self, items: list[Coded]) -> None:
+        """Write coded documents in one transaction; if that fails, one transaction each, so that
+        a document the store cannot take is recorded (E306) and the others are kept."""
         try:
-            outcome, n = write_document(self.con, doc, text_hash=text_hash, fingerprint=fp, run_id=s.run_id,
-                                        keep_text=self.options.keep_text, recode=self.options.recode)
+            results = write_documents(self.con, items, run_id=self.summary.run_id,
+                                      keep_text=self.options.keep_text, recode=self.options.recode)
         except duckdb.Error as err:
-            # The document's transaction rolled back; record why and go on with the batch.
-            self.con.execute("BEGIN TRANSACTION")
-            record_error(self.con, s.run_id, doc.source or doc.id, doc_id_for(text_hash), "store", "E306",
-                         f"cannot store document: {err}")
-            self.con.execute("COMMIT")
-            self._note_error(f"{doc.source or doc.id}: [E306] {err}")
-            s.failed += 1
+            if len(items) > 1:
+                for it in items:
+                    self._write_group([it])
+            else:
+                self._store_failure(items[0], err)
+                self._tick()
             return
+        for it, result in zip(items, results, strict=True):
+            self._count(it, result)
+            self._tick()
+
+    def _store_failure(self, it: Coded, err: Exception) -> None:
+        """The document's transaction rolled back: record why and go on with the others."""
+        doc, message = it.doc, f"cannot store document: {err}"
+        self.con.execute("BEGIN TRANSACTION")
+        record_error(self.con, self.summary.run_id, doc.source or doc.id, doc_id_for(it.text_hash), "store",
+                     "E306", message)
+        self.con.execute("COMMIT")
+        self._note_error(f"{doc.source or doc.id}: [E306] {message}")
+        self.summary.failed += 1
+
+    def _count(self, it: Coded, result: tuple[str, int]) -> None:
+        s, doc = self.summary, it.doc
+        outcome, n = result
         if outcome == "present":
             s.present += 1
             return
@@ -240,52 +260,112 @@ class Ingestor:
             self.progress(self.summary)
 
     def _pending(self, docs: Iterable[Document]) -> Iterator[tuple[Document, str]]:
-        """Documents that need coding, with their text hash; the rest are counted here."""
+        """Documents that need coding, with their text hash; the others go straight to the writer."""
         seen: set[str] = set()
         for doc in docs:
             self.summary.read += 1
             if doc.errors and not doc.text.strip():
-                self._input_failure(doc)
-                self._tick()
+                self._put(("failure", doc))
                 continue
+            if doc.norm_text is None and doc.text:
+                # Identity hashes the normalised text: normalise documents that arrive without it
+                # (slimmed elsewhere) so they match what read_inputs produces.
+                from dragoman.textnorm import prepare
+
+                prepare(doc)
             text_hash = doc.text_hash()
             if text_hash in seen:
-                self.summary.present += 1
-                self._tick()
+                self._put(("present", doc))
                 continue
             seen.add(text_hash)
-            if not self.options.recode and self.con.execute(
+            if not self.options.recode and self._reader.execute(
                 "SELECT 1 FROM documents WHERE doc_id = ?", [doc_id_for(text_hash)]
-            ).fetchone():
-                self.summary.present += 1
-                self._tick()
+            ).fetchall():
+                self._put(("present", doc))
                 continue
             yield doc, text_hash
+
+    # The writer thread: the only code that writes to DuckDB during a run. DuckDB releases the GIL
+    # while it executes, so writing overlaps with coding in this process (or with reading inputs).
+    def _put(self, task: tuple) -> None:
+        while True:
+            if self._writer_error is not None:
+                raise self._writer_error
+            try:
+                self._queue.put(task, timeout=0.5)
+                return
+            except queue.Full:
+                continue
+
+    def _writer_loop(self) -> None:
+        pending: list[tuple] = []
+        while True:
+            task = pending.pop(0) if pending else self._queue.get()
+            if task is None:
+                return
+            if self._writer_error is not None:
+                continue  # drain so the producer never blocks; it re-raises the error
+            try:
+                kind = task[0]
+                if kind == "failure":
+                    self._input_failure(task[1])
+                    self._tick()
+                elif kind == "present":
+                    self.summary.present += 1
+                    self._tick()
+                else:
+                    group = [Coded(doc, text_hash, fp)
+                             for (_, text_hash), (doc, fp) in zip(task[1], task[2], strict=True)]
+                    # Batches already waiting join this transaction: fewer, larger writes.
+                    while len(group) < self.MAX_GROUP and not pending:
+                        try:
+                            nxt = self._queue.get_nowait()
+                        except queue.Empty:
+                            break
+                        if nxt is not None and nxt[0] == "write":
+                            group += [Coded(doc, text_hash, fp)
+                                      for (_, text_hash), (doc, fp) in zip(nxt[1], nxt[2], strict=True)]
+                        else:
+                            pending.append(nxt)
+                    self._write_group(group)
+            except BaseException as err:  # noqa: BLE001 - handed to the main thread
+                self._writer_error = err
 
     def run(self, docs: Iterable[Document]) -> IngestSummary:
         started = time.monotonic()
         self.summary.run_id = self._start_run()
-        if self.options.workers <= 1:
-            self._run_inline(docs)
-        else:
-            self._run_pool(docs)
+        self._reader = self.con.cursor()
+        self._queue: queue.Queue = queue.Queue(maxsize=8)
+        self._writer_error: BaseException | None = None
+        writer = threading.Thread(target=self._writer_loop, name="dragoman-store-writer", daemon=True)
+        writer.start()
+        try:
+            if self.options.workers <= 1:
+                self._run_inline(docs)
+            else:
+                self._run_pool(docs)
+        finally:
+            self._queue.put(None)
+            writer.join()
+            self._reader.close()
+        if self._writer_error is not None:
+            raise self._writer_error
         self._finish_run(started)
         return self.summary
 
     def _batches(self, docs: Iterable[Document]) -> Iterator[list[tuple[Document, str]]]:
+        size = self.options.batch_size or (32 if self.options.workers <= 1 else 8)
         batch: list[tuple[Document, str]] = []
         for item in self._pending(docs):
             batch.append(item)
-            if len(batch) >= self.options.batch_size:
+            if len(batch) >= size:
                 yield batch
                 batch = []
         if batch:
             yield batch
 
     def _write_batch(self, items: list[tuple[Document, str]], coded: list[tuple[Document, str | None]]) -> None:
-        for (_, text_hash), (doc, fp) in zip(items, coded, strict=True):
-            self._write(doc, text_hash, fp)
-            self._tick()
+        self._put(("write", items, coded))
 
     def _run_inline(self, docs: Iterable[Document]) -> None:
         pipeline = self.pipeline or Pipeline(self.options.pipeline_config())
