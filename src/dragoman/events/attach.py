@@ -310,8 +310,8 @@ def resolve_pronoun(pron: Token, idx: MentionIndex, cues: EventCues,
     """A third-person pronoun the actors stage left unresolved: the subject of the nearest
     governing clause ("Syria says **it** will…", "the rebels said **they** would…"), else the
     actors of the previous event."""
-    if "1" in pron.morph.get("Person") or "2" in pron.morph.get("Person") or "Prs" not in pron.morph.get("PronType"):
-        return []  # only personal pronouns ("Kiev" mis-tagged PRON is not one)
+    if pron.lower_ not in cues.personal_pronouns:
+        return []  # only third-person personal pronouns ("Kiev" mis-tagged PRON is not one)
     own = syntax.predicate_of(pron)
     t = own
     for _ in range(6):

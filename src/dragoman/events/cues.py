@@ -23,7 +23,7 @@ _EVENT_LIST_KEYS = (
     "speech_verbs", "source_preps", "support_verbs", "object_control", "subject_control",
     "locative_preps", "genitive_preps", "agent_preps", "noun_actor", "noun_recipient",
     "verb_actor", "verb_recipient", "pair_words", "furniture", "destination_preps",
-    "act_nouns", "obligation_modals",
+    "act_nouns", "obligation_modals", "personal_pronouns",
 )
 _STATUS_LIST_KEYS = (
     "future_aux", "backshift_aux", "hypothetical_aux", "hedges", "planned_governors",
@@ -78,6 +78,7 @@ class EventCues:
     destination_preps: frozenset[str] = frozenset()
     act_nouns: frozenset[str] = frozenset()
     obligation_modals: frozenset[str] = frozenset()
+    personal_pronouns: frozenset[str] = frozenset()
 
     def is_furniture(self, text: str) -> bool:
         return any(p.search(text) for p in self.furniture)
@@ -137,6 +138,7 @@ def load_event_cues(lang: str) -> EventCues:
         destination_preps=frozenset(lists["destination_preps"]),
         act_nouns=frozenset(lists["act_nouns"]),
         obligation_modals=frozenset(lists["obligation_modals"]),
+        personal_pronouns=frozenset(lists["personal_pronouns"]),
     )
 
 

@@ -61,7 +61,8 @@ def _own_cues(p, cues: StatusCues, res: StatusResult, *, past_speech: bool) -> N
         tense = t.morph.get("Tense")
         fr = _french_tense(t, cues) if not mood or "Ind" in mood else None
         if "Cnd" in mood or fr == "cnd":
-            if p.lemma_.lower() in cues.planned_conditional:
+            if p.lemma_.lower() in cues.planned_conditional or (past_speech and not hedge):
+                # "devrait", and the future-in-the-past: "a annoncé qu'ils libéreraient"
                 res.add("planned", t.text)
             else:
                 res.add("hypothetical", t.text)
