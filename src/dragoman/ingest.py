@@ -19,6 +19,7 @@ import io
 import json
 import re
 import sys
+import zlib
 from collections.abc import Iterable, Iterator
 from datetime import date, datetime
 from html.parser import HTMLParser
@@ -39,6 +40,7 @@ _EXTENSIONS: dict[str, str] = {
     ".warc": "warc", ".arc": "warc",
     ".xml": "feed", ".rss": "feed", ".atom": "feed",
 }
+_SURROGATE = re.compile("[\ud800-\udfff]")
 _TITLE_MAX = 250  # a "first line" longer than this is a paragraph, not a title
 _SNIFF = 65536
 
@@ -75,6 +77,9 @@ def document_from_text(text: str, *, doc_id: str, lang: str | None = None, pub_d
                          code=E_TEXT_TYPE)
     if not text.strip():
         raise InputError("empty file (no text)", where=source or doc_id, code=E_EMPTY)
+    # Lone surrogates (JSON "\ud800") cannot be encoded, hashed or parsed: U+FFFD keeps the offsets.
+    text = _SURROGATE.sub("\ufffd", text)
+    title = _SURROGATE.sub("\ufffd", title) if title else title
     if title is None:
         title = _guess_title(text.replace("\r\n", "\n"))
     doc = Document(id=doc_id, text=text, title=title, pub_date=pub_date, lang=lang, url=url,
@@ -293,10 +298,13 @@ def _parse_date(value: Any) -> date | None:
         return datetime.fromisoformat(s).date()
 
 
-def _error_doc(err: InputError, *, doc_id: str, source: str, input_format: str) -> Document:
+def error_document(err: InputError, *, doc_id: str, source: str, input_format: str) -> Document:
+    """A document that only reports ``err`` (empty text, one ``StageError("ingest", ...)``)."""
     return Document(id=doc_id, text="", source=source, input_format=input_format, norm_text="",
                     errors=[StageError("ingest", err.code, str(err))])
 
+
+_error_doc = error_document  # the name used by dragoman.scale.inputs
 
 _JSONL_KNOWN = ("id", "text", "title", "pub_date", "lang", "url")
 
@@ -411,6 +419,11 @@ def iter_warc(stream: IO[bytes], name: str, *, lang: str | None = None,
             yield doc
     except (ArchiveLoadFailed, OSError, EOFError, ValueError) as err:
         err2 = InputError(f"cannot read WARC after {n} HTML record(s): {err}", where=name, code=E_WARC)
+        yield _error_doc(err2, doc_id=f"{name}#error", source=name, input_format="warc")
+        return
+    if n == 0:  # a WARC of images, requests or metadata only: say so instead of yielding nothing
+        err2 = InputError("no HTML response record in this WARC (only other content types or record kinds)",
+                          where=name, code=E_WARC)
         yield _error_doc(err2, doc_id=f"{name}#error", source=name, input_format="warc")
 
 
@@ -587,8 +600,9 @@ def _read_file(path: Path, doc_id: str, *, fmt: str, lang: str | None,
                     yield from iter_warc(stream, source, lang=lang, pub_date=pub_date)
             return
         data = path.read_bytes()
-    except OSError as err:
-        err2 = InputError(f"cannot read file: {err.strerror or err}", where=source, code=E_READ)
+    except (OSError, EOFError, zlib.error) as err:  # EOFError/zlib.error: truncated or corrupt .gz
+        err2 = InputError(f"cannot read file: {getattr(err, 'strerror', None) or err}", where=source,
+                          code=E_READ)
         yield _error_doc(err2, doc_id=doc_id, source=source, input_format=kind or "text")
         return
     yield from iter_documents_from_bytes(data, path.name, input_format=fmt, lang=lang, pub_date=pub_date,
