@@ -90,7 +90,7 @@ CAMEO_COLUMNS = ("cameo", "label", "plover_type", "mode", "contexts", "quad_clas
 # Dependency labels (UD for French, ClearNLP for the English model) whose
 # dependents count as the "object" of a trigger for ``objects`` constraints.
 _OBJECT_DEPS = frozenset({
-    "obj", "dobj", "iobj", "obl", "obl:arg", "obl:mod", "obl:agent", "nmod", "nmod:poss", "pobj",
+    "obj", "dobj", "iobj", "obl", "obl:arg", "obl:mod", "obl:agent", "agent", "nmod", "nmod:poss", "pobj",
     "compound", "nsubj:pass", "nsubjpass", "attr", "xcomp", "oprd", "dative", "prep", "amod",
     "flat:name", "appos", "conj", "npadvmod",
 })
@@ -594,6 +594,10 @@ class TriggerLexicon:
         pos = token.pos_
         if pos == "PROPN" and token.i > token.sent.start and token.text[:1].isupper() and not token.is_upper:
             return []  # a capitalised word inside a sentence is a name, not an event noun
+        if (token.lang_ == "en" and token.dep_ == "amod" and token.i < token.head.i
+                and token.head.pos_ in ("NOUN", "PROPN")
+                and any(c.dep_ in ("det", "poss") and c.i < token.i for c in token.head.children)):
+            entries = [e for e in entries if e.pos != "VERB"]  # "the so-called plan", "occupied territories"
         if pos == "ADJ" and not _is_participle(token):
             pos = "ADJ-plain"  # "fine", "ready": only ADJ entries, no VERB entry
         fitting = [e for e in entries if pos in _POS_COMPAT[e.pos] or (pos == "ADJ-plain" and e.pos == "ADJ")]
