@@ -318,3 +318,27 @@ def test_masculine_country_pronoun_fr(run):
     doc = run("Le Japon a protesté lundi. Il a promis de répondre. Elle a refusé.", "fr")
     pron = [(doc.text[m.start:m.end], m.actor.code) for m in doc.actor_mentions if m.kind == "pronoun"]
     assert pron == [("Il", "JPN")]
+
+
+def test_role_words_used_as_adjectives_are_no_actors(kb):
+    assert resolve_phrase("des exercices militaires", "fr", kb=kb) is None
+    assert resolve_phrase("joint military drills", "en", kb=kb) is None
+    assert resolve_phrase("the US military", "en", kb=kb).code == "USAMIL"
+    assert resolve_phrase("les militaires russes", "fr", kb=kb).code == "RUSMIL"
+
+
+def test_organisation_office_in_apposition(run):
+    doc = run("Le secrétaire général de l'ONU, Kofi Annan, a appelé au calme.", "fr", dt.date(2003, 1, 1))
+    m = by_text(doc)["secrétaire général de l'ONU, Kofi Annan"]
+    assert (m.actor.name, m.actor.code, m.kind) == ("Kofi Annan", "IGOUNO", "person")
+
+
+def test_un_code_is_normalised(tmp_path):
+    people = tmp_path / "p.yaml"
+    people.write_text("version: 1\npeople:\n  - id: un-chief\n    country: null\n    code: UNO\n"
+                      "    names: {en: [Ann Example]}\n    offices:\n"
+                      "      - {office: Secretary-General, role: secretary_general, sector: GOV, code: UNO, from: 2020}\n",
+                      encoding="utf-8")
+    kb = ActorKB.load(people_file=people)
+    assert resolve_phrase("Ann Example", "en", dt.date(2021, 1, 1), kb=kb).code == "IGOUNO"
+    assert resolve_phrase("the UN secretary-general", "en", dt.date(2021, 1, 1), kb=kb).name == "Ann Example"

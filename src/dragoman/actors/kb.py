@@ -248,12 +248,15 @@ def check_sector(value: Any, where: str) -> str | None:
     return value.upper()
 
 
+CODE_SYNONYMS: dict[str, str] = {}  # from data/common/naming.yaml (UNO -> IGOUNO)
+
+
 def check_code(value: Any, where: str) -> str | None:
     if value is None or value == "":
         return None
     if not isinstance(value, str) or not value.isalnum() or not value.isupper():
         raise DataFileError(f"bad actor code {value!r} (upper-case letters and digits)", where=where)
-    return value
+    return CODE_SYNONYMS.get(value, value)
 
 
 def names_of(value: Any, where: str) -> dict[str, list[str]]:
@@ -330,6 +333,7 @@ class Grammar:
     determiner_gender: dict[str, str] = field(default_factory=dict)
     all_gender: str | None = None  # English: every country is "it"
     apposition_articles: frozenset[str] = frozenset()
+    adjective_after_noun: bool = False
     demonym_sector: str | None = None
 
 
@@ -472,6 +476,7 @@ def _load_naming(kb: ActorKB, path: Path) -> None:
     if not isinstance(syn, dict) or not isinstance(fam, list):
         raise DataFileError("country_synonyms must be a mapping, family_name_first a list", where=f"{path}:1")
     COUNTRY_SYNONYMS.update({k: v for k, v in syn.items() if k != "__line__"})
+    CODE_SYNONYMS.update({k: v for k, v in (data.get("code_synonyms") or {}).items() if k != "__line__"})
     kb.country_synonyms = dict(COUNTRY_SYNONYMS)
     kb.family_name_first = frozenset(fam)
 
@@ -630,6 +635,7 @@ def _load_grammar(kb: ActorKB, path: Path, lang: str) -> None:
             determiner_gender={fold(k): v for k, v in (data.get("determiner_gender") or {}).items() if k != "__line__"},
             all_gender=data.get("all_gender"),
             apposition_articles=frozenset(fold(w) for w in data.get("apposition_articles") or ()),
+            adjective_after_noun=bool(data.get("adjective_after_noun")),
         )
     except (KeyError, TypeError) as err:
         raise DataFileError(f"missing or bad key {err}", where=where) from err

@@ -120,6 +120,9 @@ class Resolver:
                     ok.sort(key=lambda e: _PRIORITY.get(e.kind, 10))
                     chosen = Item(s_tok, e_tok, ok[0].kind, ok[0])
                     break
+            if chosen is not None and chosen.kind == "role" and self._adjectival(doc[chosen.start]) \
+                    and chosen.end - chosen.start == 1:
+                chosen = None  # "exercices militaires", "military drills": an adjective, not the army
             if chosen is not None:
                 if chosen.kind == "surname":
                     # the document's own "Pak" (met earlier) beats the dictionary's only "Pak"
@@ -139,6 +142,11 @@ class Resolver:
                 while k < n and owner[k] == t0:
                     k += 1
         return self._add_entities(tokens, doc, items, state)
+
+    def _adjectival(self, tok: Any) -> bool:
+        if tok.pos_ != "ADJ" or tok.dep_ != "amod" or tok.head.pos_ != "NOUN":
+            return False
+        return (tok.head.i < tok.i) == self.grammar.adjective_after_noun
 
     def _entry_ok(self, e: Entry, doc: Any, s: int, end: int, state: DocState) -> bool:
         if e.kind == "context":
@@ -255,6 +263,8 @@ class Resolver:
                 and all(g in self.grammar.linkers for g in gap[1:]):
             return True  # "police in Seoul"
         if gap[0] == "," and all(g in self.grammar.apposition_articles for g in gap[1:2]) and len(gap) <= 2:
+            # an organisation's office counts as a title: "le secrétaire général de l'ONU, António Guterres"
+            has_role = has_role or any(c.kind == "org" and c.entry.role for c in chunk)
             # apposition: "Wang Yi, China's foreign minister" / "the minister, Wang Yi"
             # a bare country only when it opens a title: "Wang Yi, China's foreign minister"
             opens_title = it.kind == "country" and it.end < len(doc) and fold(doc[it.end].text) in self.grammar.linkers
