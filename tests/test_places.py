@@ -270,6 +270,16 @@ def test_origin_only_after_a_withdrawal_word(nlp):
     assert where(nlp, "Le ministre a reçu une lettre de Moscou.", "fr", "reçu") is None
 
 
+def test_place_inside_a_country_beats_the_country(nlp):
+    text = "Des Casques bleus ont été retirés vendredi de l'enclave de Gorazde, dans l'est de la Bosnie."
+    assert where(nlp, text, "fr", "retirés") == ("Gorazde", "Goražde", "BIH")
+
+
+def test_subject_described_by_a_place(nlp):
+    text = "One third of the guerrillas operating in Macedonia have been demobilized."
+    assert where(nlp, text, "en", "demobilized") == ("Macedonia", "North Macedonia", "MKD")
+
+
 def test_demonyms_are_not_places(nlp):
     doc = coded(nlp, "Troops captured a stronghold near the Thai border.", "en")
     assert mentions(doc) == []

@@ -247,8 +247,8 @@ def _dateparser(text: str, lang: str, pub: date | None, future: bool) -> date | 
     return parsed.date() if parsed else None
 
 
-def _resolve_match(rule: DateRule, m: re.Match[str], pats: DatePatterns, pub: date | None,
-                   future: bool) -> ResolvedDate:
+def _resolve_calendar(rule: DateRule, m: re.Match[str], pats: DatePatterns, pub: date | None,
+                      future: bool) -> ResolvedDate:
     g = m.groupdict()
     kind, p = rule.kind, rule.params
     bg = rule.background
@@ -342,6 +342,16 @@ def _resolve_match(rule: DateRule, m: re.Match[str], pats: DatePatterns, pub: da
     return ResolvedDate(None, "day", bg)
 
 
+def _resolve_match(rule: DateRule, m: re.Match[str], pats: DatePatterns, pub: date | None,
+                   future: bool) -> ResolvedDate:
+    """``_resolve_calendar``, undated instead of raising when the arithmetic leaves years 1-9999
+    ("yesterday" published on 0001-01-01, "next year" in 9999)."""
+    try:
+        return _resolve_calendar(rule, m, pats, pub, future)
+    except (OverflowError, ValueError):
+        return ResolvedDate(None, rule.params.get("precision") or rule.params.get("unit") or "day", rule.background)
+
+
 @dataclass
 class _Found:
     start: int
@@ -407,16 +417,28 @@ def phrase_tokens(doc: Document, sent: Sentence, start: int, end: int) -> list[A
     return toks
 
 
-# Dependencies of a verb form that works as a noun or adjective ("the wounded", "besieged
-# town"): it heads no clause of its own.
-_NOMINAL_DEPS = frozenset((
-    "aux", "aux:tense", "aux:pass", "auxpass", "cop", "nsubj", "nsubjpass", "nsubj:pass", "dobj", "obj",
-    "pobj", "iobj", "amod", "compound", "appos", "det",
+# A verb heads a clause only in a clausal relation; a verb form in a nominal one ("the
+# wounded", "besieged town", French "est" mis-tagged AUX for "l'est") is a noun or adjective.
+_CLAUSAL_DEPS = frozenset((
+    "ROOT", "root", "ccomp", "xcomp", "advcl", "acl", "acl:relcl", "relcl", "conj", "parataxis", "csubj",
+    "csubjpass", "csubj:pass", "pcomp", "dep",
 ))
 
 
 def _is_verb(tok: Any) -> bool:
-    return tok.pos_ in ("VERB", "AUX") and tok.dep_ not in _NOMINAL_DEPS
+    return tok.pos_ in ("VERB", "AUX") and tok.dep_ in _CLAUSAL_DEPS
+
+
+def _in_subject(tok: Any, clause: Any) -> bool:
+    """Whether ``tok`` is (inside) a subject of ``clause`` ("un tiers des guérilleros")."""
+    cur = tok
+    for _ in range(6):
+        if cur.dep_.startswith("nsubj"):
+            return cur.head.i == clause.i
+        if cur.dep_ not in ("nmod", "pobj", "prep", "compound", "appos") or cur.head == cur:
+            return False
+        cur = cur.head
+    return False
 
 
 def _clause_verb(tok: Any) -> Any:
@@ -425,7 +447,7 @@ def _clause_verb(tok: Any) -> Any:
     while seen < 50:
         if _is_verb(cur) and cur.dep_ != "xcomp":
             return cur
-        if cur.head is cur:
+        if cur.head == cur:
             return cur
         cur, seen = cur.head, seen + 1
     return cur
@@ -434,17 +456,19 @@ def _clause_verb(tok: Any) -> Any:
 def _head_of(tokens: list[Any]) -> Any:
     ids = {t.i for t in tokens}
     for t in tokens:
-        if t.head.i not in ids or t.head is t:
+        if t.head.i not in ids or t.head == t:
             return t
     return tokens[0]
 
 
-def clause_link(head: Any, trigger: Any) -> tuple[int, int] | None:
+def clause_link(head: Any, trigger: Any, *, subject_modifiers: bool = False) -> tuple[int, int] | None:
     """How a phrase headed by ``head`` attaches to the event ``trigger``.
 
     Returns (tier, tree distance): tier 0 = in the trigger's clause (or under
-    the trigger itself), tier 1 = under a verb coordinated with it; None = it
-    belongs to another verb (reporting verb, subordinate or relative clause).
+    the trigger itself), tier 1 = under a verb coordinated with it (or, with
+    ``subject_modifiers``, under a participle describing the subject: "des
+    guérilleros opérant en Macédoine ont été démobilisés"); None = it belongs to
+    another verb (reporting verb, subordinate or relative clause).
     """
     clause = _clause_verb(trigger)
     cur, steps = head, 0
@@ -456,13 +480,15 @@ def clause_link(head: Any, trigger: Any) -> tuple[int, int] | None:
                 pass
             elif cur.dep_.startswith("acl") and cur.head.i == trigger.i:
                 return 0, steps + 1
+            elif subject_modifiers and cur.dep_ == "acl" and _in_subject(cur.head, clause):
+                return 1, steps + 2
             elif cur.dep_ == "conj" and cur.head.i == clause.i:
                 return 1, steps + 1
             elif clause.dep_ == "conj" and clause.head.i == cur.i:
                 return 1, steps + 1
             else:
                 return None
-        if cur.head is cur:
+        if cur.head == cur:
             return None
         cur, steps = cur.head, steps + 1
     return None

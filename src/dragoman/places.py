@@ -529,7 +529,7 @@ def _site_object(head: Any, cues: PlaceCues) -> Any:
     noun = head.head
     if noun.dep_ == "prep" and noun.lower_ == "of":
         noun = noun.head
-    if noun is head or _norm_cue(noun.lemma_) not in cues.site_nouns and _norm_cue(noun.text) not in cues.site_nouns:
+    if noun == head or _norm_cue(noun.lemma_) not in cues.site_nouns and _norm_cue(noun.text) not in cues.site_nouns:
         return None
     if noun.dep_ in ("obj", "dobj", "nsubj:pass", "nsubjpass"):
         return noun
@@ -564,13 +564,13 @@ def event_location(doc: Document, sentence_index: int, trigger_token_i: int) -> 
     travel_words = {_norm_cue(trigger.lemma_), _norm_cue(trigger.text)}
     if parsed:
         clause = trigger
-        while clause.pos_ not in ("VERB", "AUX") and clause.head is not clause:
+        while clause.pos_ not in ("VERB", "AUX") and clause.head != clause:
             clause = clause.head
         travel_words |= {_norm_cue(clause.lemma_)}
     is_travel = bool(travel_words & cues.travel)
     is_withdrawal = bool(travel_words & cues.withdrawal)
     trig_pos = token_orig_span(doc, sent, trigger)[0]
-    best: tuple[tuple[int, int, int], Location] | None = None
+    found: list[tuple[tuple[int, int, int], Location]] = []
     gaz: Gazetteer | None = None
     for pm in doc.place_mentions:
         loc = pm.location
@@ -597,10 +597,17 @@ def event_location(doc: Document, sentence_index: int, trigger_token_i: int) -> 
                 gaz = load_gazetteer()
             if loc.feature_class == "A" or _is_capital(loc, gaz):
                 continue
-        link = clause_link(head, trigger) if parsed else (0, 0)
+        link = clause_link(head, trigger, subject_modifiers=True) if parsed else (0, 0)
         if link is None:
             continue
-        score = (link[0], link[1], abs((loc.start or 0) - trig_pos))
-        if best is None or score < best[0]:
-            best = (score, loc)
-    return replace(best[1]) if best else None
+        found.append(((link[0], link[1], abs((loc.start or 0) - trig_pos)), loc))
+    if not found:
+        return None
+    best_score, best_loc = min(found, key=lambda f: f[0])
+    if best_loc.feature_class == "A":
+        # "de l'enclave de Gorazde, dans l'est de la Bosnie": the place inside the country wins.
+        inner = [f for f in found if f[0][0] == best_score[0] and f[1].feature_class != "A"
+                 and f[1].country == best_loc.country]
+        if inner:
+            best_loc = min(inner, key=lambda f: f[0])[1]
+    return replace(best_loc)
