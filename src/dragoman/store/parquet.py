@@ -25,7 +25,16 @@ import pyarrow.parquet as pq
 from dragoman.errors import StoreError
 from dragoman.schema import Actor, Document, Event, Evidence, Location, Span, StageError
 from dragoman.store.export import DOCUMENT_SCHEMA, MENTION_SCHEMA, arrow_schema
-from dragoman.store.writer import MENTION_COLUMNS, doc_id_for, doc_status, mention_row, site_of
+from dragoman.store.writer import (
+    MENTION_COLUMNS,
+    Coded,
+    doc_id_for,
+    doc_status,
+    mention_row,
+    record_error,
+    site_of,
+    write_documents,
+)
 
 ERROR_SCHEMA = pa.schema([
     pa.field("source", pa.string()), pa.field("doc_id", pa.string()), pa.field("stage", pa.string()),
@@ -160,31 +169,88 @@ def read_coded(root: str | Path) -> Iterator[CodedRow]:
             yield CodedRow(doc, rec["text_hash"], rec["fingerprint"], rec["text"] is not None)
 
 
+def _with_code(code: str, message: str) -> str:
+    return message if message.startswith(f"[{code}]") else f"[{code}] {message}"
+
+
 def ingest_parquet(con: duckdb.DuckDBPyConnection, root: str | Path, *, command: str = "ingest --from-parquet",
-                   progress: Any = None) -> Any:
+                   progress: Any = None, group_size: int = 64) -> Any:
     """Load a ``dragoman batch`` output directory into the store; documents already stored are kept.
 
-    Same write path as ``dragoman ingest`` (one transaction per document, clustering,
-    actors, errors, a row in ``runs``); returns the ``IngestSummary``.
+    Same write path as ``dragoman ingest`` (``write_documents``: whole documents per
+    transaction, clustering, actors, errors; a row in ``runs``); returns the ``IngestSummary``.
     """
     from dragoman.store.ingest import IngestOptions, Ingestor
 
-    ing = Ingestor(con, IngestOptions(), command=command, progress=progress)
+    ing = Ingestor(con, IngestOptions(), command=command)
     s = ing.summary
     started = time.monotonic()
     s.run_id = ing._start_run()
+
+    def note(source: str | None, code: str, message: str) -> None:
+        if len(s.errors) < 20:
+            s.errors.append(f"{source}: {_with_code(code, message)}")
+
+    def count(row: CodedRow, outcome: str, n: int) -> None:
+        if outcome == "present":
+            s.present += 1
+            return
+        s.mentions += n
+        s.new += outcome == "new"
+        s.recoded += outcome == "recoded"
+        if row.doc.errors:
+            s.failed += 1
+            for e in row.doc.errors:
+                note(row.doc.source or row.doc.id, e.code, e.message)
+        elif row.doc.skipped is not None:
+            s.skipped += 1
+
+    def write(rows: list[CodedRow], keep_text: bool) -> None:
+        try:
+            results = write_documents(con, [Coded(r.doc, r.text_hash, r.fingerprint) for r in rows],
+                                      run_id=s.run_id, keep_text=keep_text)
+        except duckdb.Error as err:
+            if len(rows) > 1:  # find the document the store cannot take; keep the others
+                for r in rows:
+                    write([r], keep_text)
+                return
+            con.execute("BEGIN TRANSACTION")
+            record_error(con, s.run_id, rows[0].doc.source, doc_id_for(rows[0].text_hash), "store", "E306",
+                         f"cannot store document: {err}")
+            con.execute("COMMIT")
+            note(rows[0].doc.source, "E306", f"cannot store document: {err}")
+            s.failed += 1
+            return
+        for r, (outcome, n) in zip(rows, results, strict=True):
+            count(r, outcome, n)
+
+    def flush(group: list[CodedRow]) -> None:
+        for keep in (False, True):  # the text is stored only when the batch kept it
+            rows = [r for r in group if r.has_text == keep]
+            if rows:
+                write(rows, keep)
+        group.clear()
+        if progress:
+            progress(s)
+
     seen: set[str] = set()
+    group: list[CodedRow] = []
     for row in read_coded(root):
         s.read += 1
-        if row.text_hash is None:
-            ing._input_failure(row.doc)
-        elif row.text_hash in seen or con.execute("SELECT 1 FROM documents WHERE doc_id = ?",
-                                                  [doc_id_for(row.text_hash)]).fetchall():
-            s.present += 1  # copies of one text in the input, or documents stored earlier
+        if row.text_hash is None:  # could not be read: an errors row, no document row
+            con.execute("BEGIN TRANSACTION")
+            for e in row.doc.errors:
+                record_error(con, s.run_id, row.doc.source, None, e.stage, e.code, e.message)
+                note(row.doc.source, e.code, e.message)
+            con.execute("COMMIT")
+            s.failed += 1
+        elif row.text_hash in seen:
+            s.present += 1  # copies of one text in the batch output
         else:
             seen.add(row.text_hash)
-            ing.options.keep_text = row.has_text  # the text is stored only when the batch kept it
-            ing._write(row.doc, row.text_hash, row.fingerprint)
-        ing._tick()
+            group.append(row)
+            if len(group) >= group_size:
+                flush(group)
+    flush(group)
     ing._finish_run(started)
     return s
