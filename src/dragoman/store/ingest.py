@@ -11,6 +11,7 @@ from __future__ import annotations
 import hashlib
 import json
 import multiprocessing
+import os
 import queue
 import sys
 import threading
@@ -105,9 +106,26 @@ def config_hash(options: IngestOptions) -> str:
 _PIPELINE: Pipeline | None = None
 
 
-def _init_worker(config: PipelineConfig) -> None:
+def _init_worker(config: PipelineConfig, parent_pid: int) -> None:
     global _PIPELINE
+    _watch_parent(parent_pid)
     _PIPELINE = Pipeline(config)
+
+
+def _watch_parent(pid: int) -> None:
+    """Exit when the ingest process is gone (killed with -9, the pool cannot tell its workers)."""
+
+    def watch() -> None:
+        while True:
+            time.sleep(1.0)
+            try:
+                os.kill(pid, 0)
+            except ProcessLookupError:
+                os._exit(1)
+            except PermissionError:  # pid reused by another user's process: the parent is gone
+                os._exit(1)
+
+    threading.Thread(target=watch, name="dragoman-parent-watch", daemon=True).start()
 
 
 def _worker_code(docs: list[Document]) -> list[tuple[Document, str | None]]:
@@ -378,7 +396,7 @@ class Ingestor:
 
         def new_pool() -> ProcessPoolExecutor:
             return ProcessPoolExecutor(max_workers=workers, mp_context=_context(),
-                                       initializer=_init_worker, initargs=(config,))
+                                       initializer=_init_worker, initargs=(config, os.getpid()))
 
         pool = new_pool()
         in_flight: dict[Future, list[tuple[Document, str]]] = {}
