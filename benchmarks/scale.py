@@ -31,11 +31,13 @@ GOLD = REPO.parent / "shared" / "gold"
 def load_records(n: int) -> list[dict]:
     recs: list[dict] = []
     if GOLD.is_dir():
+        per_file = []
         for path in sorted(GOLD.glob("*.jsonl")):
-            for line in path.open(encoding="utf-8"):
-                if line.strip():
-                    r = json.loads(line)
-                    recs.append({"text": r["text"], "lang": r.get("lang"), "pub_date": r.get("pub_date")})
+            per_file.append([{"text": r["text"], "pub_date": r.get("pub_date")}
+                             for r in map(json.loads, filter(str.strip, path.open(encoding="utf-8")))])
+        # Round robin over the files: French and English, short and long texts mixed.
+        for k in range(max(map(len, per_file), default=0)):
+            recs.extend(f[k] for f in per_file if k < len(f))
     if not recs:
         from dragoman.ingest import read_inputs
 

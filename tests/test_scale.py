@@ -245,3 +245,36 @@ def test_pandas_duckdb_and_store_load_the_output(local_out, tmp_path: Path):
     result = runner.invoke(app, ["sql", q, "--db", str(tmp_path / "none.duckdb"), "--format", "csv"])
     assert result.exit_code == 0, result.output
     assert "2026-10," in result.output and "unknown," in result.output
+
+
+def test_inputs_are_listed_through_fsspec(corpus: Path, tmp_path: Path):
+    from dragoman.scale import list_inputs, read_input
+
+    (tmp_path / ".hidden.txt").write_text("Le ministre a démissionné.", encoding="utf-8")
+    (tmp_path / "notes.bin").write_bytes(b"\x00\x01")
+    (tmp_path / "a.txt").write_text("Le ministre a démissionné mardi.", encoding="utf-8")
+    files = list_inputs([f"file://{tmp_path}", str(corpus / "wire.jsonl"), str(tmp_path / "missing.txt")])
+    assert [f.doc_id for f in files] == ["a.txt", "wire.jsonl", str(tmp_path / "missing.txt")]
+    assert files[0].uri == f"file://{tmp_path}/a.txt"
+    doc = next(read_input(files[0]))
+    assert doc.id == "a.txt" and doc.text.startswith("Le ministre") and not doc.errors
+    records = list(read_input(files[1]))
+    assert [d.id for d in records] == ["w1", f"{files[1].uri}:2", "w2", "w3"]
+    assert records[1].errors[0].code == "E005"
+    missing = next(read_input(files[2]))
+    assert missing.errors[0].code == "E013" and missing.source.endswith("missing.txt")
+
+
+def test_output_on_a_non_local_filesystem():
+    import pyarrow as pa
+
+    from dragoman.scale import Output
+
+    out = Output("memory://dragoman-test/out")
+    assert not out.local  # object stores: written directly (an object appears only when complete)
+    out.write_table(out.part_path("documents", "b1", "2026-11"), pa.table({"doc_id": ["d1", "d2"]}))
+    out.write_table(out.part_path("documents", "b2", "unknown"), pa.table({"doc_id": ["d3"]}))
+    out.mark_done("b1")
+    assert out.done_ids() == {"d1", "d2", "d3"}
+    assert out.remove_unfinished() == 1  # b2 has no marker: a killed batch
+    assert out.done_ids() == {"d1", "d2"} and out.done_batches() == {"b1"}
