@@ -129,6 +129,8 @@ BACKGROUND = [
     ("en", "The two have been at odds for decades.", "for decades"),
     ("en", "Prices doubled over the past year.", "over the past year"),
     ("en", "The city was destroyed during the Korean War.", "during the Korean War"),
+    ("fr", "Aucun accord n'a été trouvé à ce jour.", "à ce jour"),
+    ("en", "No deal has been reached to date.", "to date"),
 ]
 
 
