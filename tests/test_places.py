@@ -312,3 +312,18 @@ def test_offsets_survive_text_normalisation(nlp):
     assert [p.text for p in doc.date_phrases] == ["jeudi", "mercredi", "l’an dernier"]
     for item in [m.location for m in doc.place_mentions] + doc.date_phrases:
         assert doc.text[item.start:item.end] == item.text
+
+
+def test_cue_files_load():
+    from dragoman.places import load_place_cues
+
+    for lang in ("fr", "en"):
+        cues = load_place_cues(lang)
+        assert cues.labels and cues.travel and cues.site_nouns
+        assert set(cues.kinds.values()) >= {"loc", "dest", "weak", "origin"}
+
+
+def test_missing_user_file(tmp_path):
+    with pytest.raises(DataFileError) as err:
+        load_gazetteer(extra_files=[tmp_path / "nope.tsv"])
+    assert "nope.tsv" in str(err.value)
