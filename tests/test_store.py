@@ -215,3 +215,17 @@ def test_one_bad_document_in_a_batch_keeps_the_others(tmp_path):
         assert (summary.new, summary.failed) == (2, 1)
         assert store.con.execute("SELECT count(*) FROM documents").fetchone()[0] == 2
         assert store.con.execute("SELECT code FROM errors").fetchall() == [("E306",)]
+
+
+def test_retry_failed_recodes_only_failed_documents(tmp_path):
+    from dragoman.store import IngestOptions
+
+    with Store(tmp_path / "s.duckdb") as store:
+        docs = _corpus()
+        docs[2].errors.append(StageError("events", "E204", "transient failure"))
+        store.add_coded(docs)
+        fixed = _corpus()  # the same documents, now coded without error
+        summary = store.ingest_documents(fixed, IngestOptions(retry_failed=True), pipeline=lambda d: iter(d))
+        assert (summary.present, summary.recoded, summary.new) == (2, 1, 0)
+        assert store.con.execute("SELECT count(*) FROM errors").fetchone()[0] == 0
+        assert store.con.execute("SELECT DISTINCT status FROM documents").fetchall() == [("coded",)]

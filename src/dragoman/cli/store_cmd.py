@@ -88,6 +88,7 @@ def register(app: typer.Typer) -> None:
         input_format: str = typer.Option("auto", "--input-format", help="auto, text, html, jsonl, warc, rss"),
         keep_text: bool = typer.Option(False, "--keep-text", help="Store full article text (off by default)."),
         recode: bool = typer.Option(False, "--recode", help="Re-code documents already in the store."),
+        retry_failed: bool = typer.Option(False, "--retry-failed", help="Re-code stored documents that failed."),
         jobs: int = typer.Option(1, "-j", "--jobs", min=1, help="Worker processes for coding."),
         actors: list[Path] | None = typer.Option(None, "--actors", help="Extra actor dictionary file(s)."),
         batch_size: int | None = typer.Option(None, "--batch-size", min=1,
@@ -111,7 +112,7 @@ def register(app: typer.Typer) -> None:
             if not f.is_file():
                 raise typer.BadParameter(f"actor dictionary not found: {f}", param_hint="--actors")
         options = IngestOptions(lang=lang, pub_date=_date(pub_date, "--pub-date"), input_format=input_format,
-                                keep_text=keep_text, recode=recode, workers=jobs, actor_files=list(actors or []),
+                                keep_text=keep_text, recode=recode, retry_failed=retry_failed, workers=jobs, actor_files=list(actors or []),
                                 batch_size=batch_size)
         try:
             store = Store(db)

@@ -41,6 +41,7 @@ class IngestOptions:
     input_format: str = "auto"
     keep_text: bool = False
     recode: bool = False
+    retry_failed: bool = False  # code again documents stored with status 'failed'
     workers: int = 1
     actor_files: list[Path] = field(default_factory=list)
     batch_size: int | None = None  # documents per coding batch: 32 inline, 8 per worker task
@@ -195,7 +196,7 @@ class Ingestor:
              self.command, opts.workers,
              json.dumps({"lang": opts.lang, "pub_date": str(opts.pub_date) if opts.pub_date else None,
                          "input_format": opts.input_format, "keep_text": opts.keep_text,
-                         "recode": opts.recode, "actor_files": [str(p) for p in opts.actor_files]})],
+                         "recode": opts.recode, "retry_failed": opts.retry_failed, "actor_files": [str(p) for p in opts.actor_files]})],
         )
         self.con.execute("COMMIT")
         return run_id
@@ -232,7 +233,8 @@ class Ingestor:
         a document the store cannot take is recorded (E306) and the others are kept."""
         try:
             results = write_documents(self.con, items, run_id=self.summary.run_id,
-                                      keep_text=self.options.keep_text, recode=self.options.recode)
+                                      keep_text=self.options.keep_text,
+                                      recode=self.options.recode or self.options.retry_failed)
         except duckdb.Error as err:
             if len(items) > 1:
                 for it in items:
@@ -296,11 +298,12 @@ class Ingestor:
                 self._put(("present", doc))
                 continue
             seen.add(text_hash)
-            if not self.options.recode and self._reader.execute(
-                "SELECT 1 FROM documents WHERE doc_id = ?", [doc_id_for(text_hash)]
-            ).fetchall():
-                self._put(("present", doc))
-                continue
+            if not self.options.recode:
+                stored = self._reader.execute("SELECT status FROM documents WHERE doc_id = ?",
+                                              [doc_id_for(text_hash)]).fetchall()
+                if stored and not (self.options.retry_failed and stored[0][0] == "failed"):
+                    self._put(("present", doc))
+                    continue
             yield doc, text_hash
 
     # The writer thread: the only code that writes to DuckDB during a run. DuckDB releases the GIL
