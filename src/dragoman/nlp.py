@@ -141,7 +141,7 @@ def _ends_sentence(doc: Doc, j: int, nxt: int, abbr: Abbreviations) -> bool:
     """Is token ``j`` (the last non-space token before ``nxt``) sentence-final?"""
     # Skip closing quotes/brackets: «... parlé. » Le ministre
     k = j
-    while k >= 0 and doc[k].text and all(c in _CLOSERS for c in doc[k].text):
+    while k >= 0 and (doc[k].is_space or all(c in _CLOSERS for c in doc[k].text)):
         k -= 1
     if k < 0:
         return False
