@@ -73,6 +73,20 @@ def _strong(entry: Any, head_tok: Any) -> bool:
     return entry.pos == "NOUN" and QUAD_CLASS.get(entry.type) in (2, 4)
 
 
+def _content_head(doc_sp: Any, m: Any) -> Any:
+    """The word arguments attach to: the match head, unless it is a clitic or function word
+    ("**se** rendre" with head 0): then the phrase's verb, else its noun."""
+    tok = doc_sp[m.head]
+    if tok.pos_ in ("VERB", "AUX", "NOUN", "PROPN", "ADJ"):
+        return tok
+    span = [doc_sp[i] for i in range(m.token_start, m.token_end)]
+    for pos in (("VERB",), ("AUX",), ("NOUN", "PROPN")):
+        for t in span:
+            if t.pos_ in pos:
+                return t
+    return tok
+
+
 def _choose(lexicon: Any, matches: list[Any], doc_sp: Any) -> tuple[list[_Candidate], list[tuple[Any, str]]]:
     """One entry per trigger span (object constraints applied); rejected matches with the reason."""
     from dragoman.events.lexicon import objects_of
@@ -89,7 +103,8 @@ def _choose(lexicon: Any, matches: list[Any], doc_sp: Any) -> tuple[list[_Candid
             rejected.extend((m, OBJECT_NOT_ALLOWED) for m in group)
             continue
         constrained = [m for m in ok if m.entry.args.objects]
-        chosen.append(_Candidate((constrained or ok)[0], doc_sp[head]))
+        best = (constrained or ok)[0]
+        chosen.append(_Candidate(best, _content_head(doc_sp, best)))
     # a trigger whose head lies inside a longer chosen trigger is the same word
     final: list[_Candidate] = []
     for c in chosen:
@@ -109,7 +124,7 @@ _THREAT_CAMEO = {"SANCTION": "1312", "PROTEST": "133", "COERCE": "137", "ASSAULT
 
 # A cooperative act announced for the future ("Finland will give Tanzania a grant", "Syria is
 # willing to withdraw") is an expression of intent to cooperate (PLOVER AGREE, CAMEO 03x).
-_INTENT_CAMEO = {"AID": "033", "COOPERATE": "031", "RETREAT": "035", "CONCEDE": "035", "CONSULT": "036",
+_INTENT_CAMEO = {"AID": "033", "COOPERATE": "031", "RETREAT": "035", "CONCEDE": "035",
                  "SUPPORT": "032"}
 
 

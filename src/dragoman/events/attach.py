@@ -202,7 +202,7 @@ def find_subjects(v: Token, cues: EventCues, depth: int = 0) -> tuple[list[Token
     if any(s.dep_ in syntax.SUBJ_PASS for s in syntax.subjects(v)) or depth > 4:
         return [], None
     head = v.head
-    if head is v:
+    if head == v:
         return [], None
     if v.dep_ == "xcomp" or (v.dep_ == "advcl" and any(c.dep_ == "mark" and c.lower_ in ("à", "de", "to")
                                                         for c in v.children)):
@@ -444,7 +444,7 @@ def attach(match: Any, head_tok: Token, idx: MentionIndex, lang: str, *,
     span_doc = head_tok.doc
     res = Attachment()
     toks = [span_doc[i] for i in range(match.token_start, match.token_end)]
-    toks.sort(key=lambda t: t is not head_tok)  # head first
+    toks.sort(key=lambda t: t.i != head_tok.i)  # head first
     is_noun = head_tok.pos_ in ("NOUN", "PROPN") or (entry.pos == "NOUN" and head_tok.pos_ not in ("VERB", "AUX"))
     passive = (not is_noun) and syntax.is_passive(head_tok)
     explicit = frozenset(args.actor) | frozenset(args.recipient)
@@ -507,6 +507,23 @@ def attach(match: Any, head_tok: Token, idx: MentionIndex, lang: str, *,
             recips = np_participants(head_tok.head, idx, cues, "participle-patient")
             if recips:
                 rules.append("participle")
+
+    # "offered to hand over to Great Britain", "threatened further action against Russia",
+    # "a promis de poursuivre son aide au Mozambique": the complement's own recipient
+    if not recips and not is_noun and not args.symmetric and not args.destination:
+        rec_preps = [h for h in cues.noun_recipient if h.startswith("prep:")]
+        comps = [c for c in head_tok.children if c.dep_ == "xcomp" and c.pos_ in ("VERB", "AUX")]
+        for c in comps:
+            recips.extend(_collect(["obj", "iobj", *rec_preps], [c], idx, cues, passive=syntax.is_passive(c),
+                                   rules=[], explicit=frozenset()))
+        nouns = [o for c in [head_tok, *comps] for o in syntax.objects(c)]
+        if not recips:
+            for n in nouns:
+                recips.extend(_collect(rec_preps, [n], idx, cues, passive=False, rules=[],
+                                       explicit=frozenset()))
+        recips = [r for r in recips if r.key() not in {a.key() for a in actors}]
+        if recips:
+            rules.append("complement-recipient")
 
     # "demanded that the US cancel…", "a exigé que Pékin…": the subject of the complement clause
     if not recips and not is_noun and entry.quad_class in (1, 3) and not args.symmetric:

@@ -118,7 +118,7 @@ def _climb(p, cues: StatusCues, res: StatusResult, depth: int) -> None:
     head = p.head
     past_speech = p.dep_ == "ccomp" and _is_past(head)
     _own_cues(p, cues, res, past_speech=past_speech)
-    if depth > 4 or head is p:
+    if depth > 4 or head == p:
         return
     g_lemma = head.lemma_.lower()
     if p.dep_ == "conj" and not syntax.subjects(p):
