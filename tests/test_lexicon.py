@@ -240,6 +240,8 @@ FR_CASES = [
     ("Le président rencontrera son homologue américain la semaine prochaine.", "CONSULT", "rencontrera"),
     ("Paris a reçu la visite du ministre chinois des Affaires étrangères.", "CONSULT", "reçu la visite"),
     ("Le Premier ministre s'est rendu en Russie pour deux jours.", "CONSULT", "s'est rendu"),
+    ("Le ministre s’est entretenu avec son homologue.", "CONSULT", "s’est entretenu"),
+    ("Un coup d’État a renversé le président.", "ASSAULT", "coup d’État"),
     ("La visite de Sun en Corée du Nord a duré trois jours.", "CONSULT", "visite"),
     ("Les deux pays ont tenu des pourparlers à Genève.", "CONSULT", "tenu des pourparlers"),
     ("Les deux parties se sont mises d'accord sur un calendrier.", "AGREE", "mises d'accord"),

@@ -483,6 +483,8 @@ def _token_keys(token: Any) -> list[str]:
     lemma = _norm(token.lemma_ or "")
     form = _norm(token.text)
     keys = [lemma, strip_accents(lemma), form, strip_accents(form)]
+    if form.endswith("'") and _ELISION.fullmatch(form):  # "d’" left unlemmatized -> "de"
+        keys.append(form[:-1] + "e")
     return [k for k in dict.fromkeys(keys) if k]
 
 
