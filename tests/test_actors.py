@@ -342,3 +342,21 @@ def test_un_code_is_normalised(tmp_path):
     kb = ActorKB.load(people_file=people)
     assert resolve_phrase("Ann Example", "en", dt.date(2021, 1, 1), kb=kb).code == "IGOUNO"
     assert resolve_phrase("the UN secretary-general", "en", dt.date(2021, 1, 1), kb=kb).name == "Ann Example"
+
+
+def test_capitals_of_every_word_of_a_name(kb):
+    assert resolve_phrase("La réunion aura lieu lundi.", "fr", kb=kb) is None  # not the island
+    assert resolve_phrase("La Réunion a voté.", "fr", kb=kb).country == "REU"
+    assert resolve_phrase("a white house", "en", kb=kb) is None
+    assert resolve_phrase("the White House", "en", kb=kb).code == "USAGOV"
+
+
+def test_surname_alone_needs_a_name_like_token(tmp_path):
+    people = tmp_path / "p.yaml"
+    people.write_text("version: 1\npeople:\n  - id: theresa-may\n    country: GBR\n"
+                      "    names: {en: [Theresa May]}\n    surnames: {en: [May]}\n    offices:\n"
+                      "      - {office: Prime Minister, role: head_of_government, sector: GOV, from: 2016-07-13, to: 2019-07-24}\n",
+                      encoding="utf-8")
+    kb = ActorKB.load(people_file=people)
+    assert resolve_phrase("The talks resumed in May.", "en", dt.date(2018, 1, 1), kb=kb) is None
+    assert resolve_phrase("Prime Minister Theresa May said no.", "en", dt.date(2018, 1, 1), kb=kb).code == "GBRGOV"

@@ -60,11 +60,15 @@ class _Tabari:
         self.sectors = _cameo_map()
 
     def phrase(self, raw: str) -> str | None:
-        """'UN_SECRETARY_GENERAL_' -> 'Un Secretary General' (None if unusable)."""
+        """'UN_SECRETARY_GENERAL_' -> 'Un Secretary General', 'UN_' -> 'UN' (None if unusable).
+
+        A one-word name of up to four letters stays in capitals (an acronym: "US" is not "us")."""
         text = raw.strip().rstrip("_").replace("_", " ")
         text = re.sub(r"\s+", " ", text).strip()
         if not text or not re.fullmatch(r"[\w .'&,/()-]+", text):
             return None
+        if " " not in text and len(text.replace(".", "")) <= 4:
+            return text.upper()
         return " ".join(w if any(c.isdigit() for c in w) else w.capitalize() if w.isupper() else w
                         for w in text.split(" "))
 
@@ -212,7 +216,8 @@ def _tabari_entry(cur: dict[str, Any]) -> dict[str, Any] | None:
     undated = [c for c in codes if "from" not in c and "to" not in c]
     dated = [c for c in codes if "from" in c or "to" in c]
     base = undated[-1] if undated else {}
-    entry: dict[str, Any] = {"type": "org", "names": names}
+    # TABARI matches without case: only the first word's capital is required (acronyms stay in capitals)
+    entry: dict[str, Any] = {"type": "org", "case": "first", "names": names}
     for key in ("country", "sector", "code"):
         if base.get(key):
             entry[key] = base[key]

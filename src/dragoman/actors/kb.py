@@ -81,6 +81,7 @@ class Entry:
     periods: list[Period] = field(default_factory=list)
     context: tuple[str, ...] = ()
     source: str = ""
+    case: str = "words"  # capitals required: "words" (each capitalised word), "first", "any" (acronyms always)
 
     def name(self, lang: str) -> str | None:
         for lg in (lang, *LANGS):
@@ -165,7 +166,7 @@ def load_yaml(path: Path) -> dict[str, Any]:
     return data
 
 
-_CACHE_SALT = b"dragoman-actors-yaml-2"
+_CACHE_SALT = b"dragoman-actors-yaml-3"
 
 
 def _parse_yaml(path: Path, raw: bytes) -> dict[str, Any]:
@@ -308,8 +309,12 @@ class PhraseIndex:
                 nxt = node[k] = {}
             node = nxt
         flag = case_flag(pattern)
-        # proper names keep their capital; any acronym ("US", "ONG") must be written in capitals
-        item = (entry, flag if entry.kind in CASED_KINDS or flag == 2 else 0)
+        # proper names keep their capitals; any acronym ("US", "ONG") must be written in capitals
+        if flag != 2 and (entry.kind not in CASED_KINDS or entry.case == "any"):
+            flag = 0
+        elif isinstance(flag, tuple) and entry.case == "first":
+            flag = flag[:1] if flag[0] else 0
+        item = (entry, flag)
         bucket = node.get(TERMINAL)
         if bucket is None:
             node[TERMINAL] = [item]

@@ -29,6 +29,7 @@ _PRIORITY = {"person": 0, "org": 1, "seat": 2, "country": 3, "capital": 4, "demo
 _COUNTRYISH = frozenset(("country", "nationality", "demonym", "capital", "seat", "context"))
 _PERSON_LABELS = frozenset(("PER", "PERSON"))
 _ORG_LABELS = frozenset(("ORG", "FAC"))
+_NOT_NAMES = frozenset(("DATE", "TIME", "CARDINAL", "ORDINAL", "MONEY", "PERCENT", "QUANTITY"))
 _SUBJ = frozenset(("nsubj", "nsubj:pass", "nsubjpass"))
 
 
@@ -156,8 +157,11 @@ class Resolver:
             key = " ".join(subtokens(doc[s:end].text))
             if key in state.surnames:
                 return True
+            # a surname alone must look like a name: a person entity, or a capitalised word outside
+            # dates and numbers ("in May" is a DATE, not Theresa May)
             return self.kb.surname_count.get(key, 0) == 1 and all(
-                t.pos_ == "PROPN" or t.ent_type_ in _PERSON_LABELS or (t.text[:1].isupper() and not t.is_sent_start)
+                t.ent_type_ in _PERSON_LABELS or (t.ent_type_ not in _NOT_NAMES and t.text[:1].isupper()
+                                                  and (t.pos_ == "PROPN" or not t.is_sent_start))
                 for t in doc[s:end])
         return True
 

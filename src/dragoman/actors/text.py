@@ -32,18 +32,22 @@ def letters(text: str) -> str:
     return "".join(c for c in text if c.isalpha())
 
 
-def case_flag(pattern: str) -> int:
-    """0: any case; 1: first letter must be upper case; 2: all letters upper case (acronyms)."""
+_WORDS = re.compile(r"[^\W_]+")
+
+
+def case_flag(pattern: str) -> int | tuple[bool, ...]:
+    """0: any case; 2: all letters upper case (acronyms); otherwise, for mixed case, which words
+    must start with a capital ("La Réunion" -> (True, True): "la réunion" is no island)."""
     if pattern.isupper() and sum(c.isalpha() for c in pattern) >= 2:
         return 2
-    first = next((c for c in pattern if c.isalpha()), "")
-    return 1 if first.isupper() else 0
+    sig = tuple(w[:1].isupper() for w in _WORDS.findall(pattern))
+    return sig if any(sig) else 0
 
 
-def case_ok(flag: int, text: str) -> bool:
+def case_ok(flag: int | tuple[bool, ...], text: str) -> bool:
     if flag == 0:
         return True
-    let = letters(text)
     if flag == 2:
-        return let.isupper()
-    return let[:1].isupper()
+        return letters(text).isupper()
+    words = _WORDS.findall(text)
+    return all(not need or (i < len(words) and words[i][:1].isupper()) for i, need in enumerate(flag))

@@ -6,6 +6,7 @@ YAML::
     actors:
       - id: acme-rebels                # required, unique in the file
         type: org                      # org (default), person, role, country
+        case: words                    # capitals required: words (default), first (first word), any
         names: {en: [Acme Front], fr: [Front Acme]}   # or a plain list for every language
         country: COD                   # ISO3, or null with a non-state code
         sector: REB                    # PLOVER sector
@@ -20,7 +21,7 @@ YAML::
     people: [...]                      # optional, people.yaml format
 
 CSV (header required; one row per name; rows sharing an id make one entry, dated rows add periods
-or offices): ``id,type,lang,name,country,sector,code,from,to,role,office``.
+or offices): ``id,type,lang,name,country,sector,code,from,to,role,office`` (+ optional ``case``).
 """
 
 from __future__ import annotations
@@ -52,6 +53,15 @@ TYPES = ("org", "person", "role", "country")
 
 
 def _entry(kb: ActorKB, item: dict[str, Any], path: Path) -> tuple[Entry, dict[str, list[str]]]:
+    entry, surnames = _entry_of_type(kb, item, path)
+    case = item.get("case") or "words"
+    if case not in ("words", "first", "any"):
+        raise DataFileError(f"bad case {case!r} (words, first or any)", where=f"{path}:{item.get('__line__', '?')}")
+    entry.case = case
+    return entry, surnames
+
+
+def _entry_of_type(kb: ActorKB, item: dict[str, Any], path: Path) -> tuple[Entry, dict[str, list[str]]]:
     where = f"{path}:{item.get('__line__', '?')}"
     if not isinstance(item.get("id"), str) or not item["id"]:
         raise DataFileError("entry without an 'id'", where=where)
@@ -130,6 +140,8 @@ def _csv_items(path: Path, errors: list[DataFileError] | None) -> list[dict[str,
         for lg in (LANGS if lang == "*" else (lang,)):
             if row["name"] not in it["names"][lg]:
                 it["names"][lg].append(row["name"])
+        if row.get("case"):
+            it["case"] = row["case"]
         for key in ("country", "sector", "code", "role"):
             if row.get(key) and not row.get("from") and not row.get("to"):
                 it[key] = row[key]
@@ -167,6 +179,8 @@ def _simple_csv_entries(kb: ActorKB, path: Path, items: list[dict[str, Any]],
                 raise DataFileError("a country entry needs 'country'", where=where)
             if not code and not country:
                 raise DataFileError("needs a country or a code", where=where)
+            if it.get("case", "words") not in ("words", "first", "any"):
+                raise DataFileError(f"bad case {it['case']!r} (words, first or any)", where=where)
         except DataFileError as err:
             if errors is None:
                 raise
@@ -174,7 +188,7 @@ def _simple_csv_entries(kb: ActorKB, path: Path, items: list[dict[str, Any]],
             continue
         it["_entry"] = Entry(id=f"user:{it['id']}", kind=it["type"], country=country, sector=sector,
                              code=code or (country + (sector or "") if country else None),
-                             names=it["names"], source=src)
+                             names=it["names"], source=src, case=it.get("case", "words"))
         rest.append(it)
     return rest
 
