@@ -202,3 +202,39 @@ def test_example_en_summit():
     for e in doc.events:  # nothing from the menu, related stories or the comment form
         for ev in e.evidence:
             assert "Related" not in ev.sentence and "Reply" not in ev.sentence and "Taiwan" not in ev.sentence
+
+
+def test_pronoun_subject_takes_the_speaker(pipe):
+    doc = _events(pipe, "Switzerland said today it had expelled two Russian diplomats.", "en")
+    ev = _one(doc, "SANCTION") if any(e.type == "SANCTION" for e in doc.events) else _one(doc, "COERCE")
+    assert _countries(ev.actor) == {"CHE"} and _countries(ev.recipient) == {"RUS"}
+    assert "pronoun" in ev.evidence[0].rule
+
+
+@pytest.mark.parametrize("lang,text", [
+    ("en", "Russia said on Tuesday that Sudan must return the helicopter."),
+    ("fr", "Moscou a affirmé que Kiev devait retirer ses troupes."),
+])
+def test_reported_obligation_is_a_request(pipe, lang, text):
+    ev = _one(_events(pipe, text, lang), "REQUEST")
+    assert len(_countries(ev.actor)) == 1 and _countries(ev.recipient) and \
+        not (_countries(ev.actor) & _countries(ev.recipient))
+
+
+def test_demand_that_clause_subject_is_recipient(pipe):
+    ev = _one(_events(pipe, "The United States demanded that North Korea abandon its nuclear program.", "en"),
+              "REQUEST")
+    assert _countries(ev.actor) == {"USA"} and _countries(ev.recipient) == {"PRK"}
+
+
+def test_conditional_sanction_is_also_a_threat(pipe):
+    doc = _events(pipe, "Tokyo could impose new sanctions on Russian banks if the cooperation continues.", "en")
+    assert _one(doc, "SANCTION").status == "hypothetical"
+    threat = _one(doc, "THREATEN")
+    assert threat.status == "occurred" and _countries(threat.actor) == {"JPN"}
+    assert "RUS" in _countries(threat.recipient)
+
+
+def test_offer_takes_the_complement_recipient(pipe):
+    ev = _one(_events(pipe, "Libya has offered to hand over two suspects to Great Britain.", "en"), "AGREE")
+    assert _countries(ev.actor) == {"LBY"} and _countries(ev.recipient) == {"GBR"}

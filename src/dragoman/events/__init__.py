@@ -158,7 +158,7 @@ def _threat(ev: Event, att: Any, st: Any, lang: str) -> Event | None:
         return None
     cues = load_status_cues(lang)
     cue = (st.cue or "").lower()
-    conditional = cue in cues.condition_marks or any(cue.startswith(m) for m in cues.condition_marks)
+    conditional = st.conditional or cue in cues.condition_marks or any(cue.startswith(m) for m in cues.condition_marks)
     speakers = {p.actor.country for p in att.reported_by if p.actor.country}
     own_word = bool(speakers & {a.country for a in ev.actor}) or "pronoun" in att.rules
     if not (conditional or (own_word and ev.type != "RETREAT")):

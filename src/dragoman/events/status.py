@@ -20,6 +20,7 @@ _RANK = {"occurred": 0, "planned": 1, "hypothetical": 2, "negated": 3}
 class StatusResult:
     status: str = "occurred"
     cue: str | None = None  # the word(s) that decided it, for explain
+    conditional: bool = False  # an if/unless/si clause bears on the event
 
     def add(self, status: str, cue: str) -> None:
         if _RANK[status] > _RANK[self.status]:
@@ -73,8 +74,10 @@ def _own_cues(p, cues: StatusCues, res: StatusResult, *, past_speech: bool) -> N
     for c in p.children:
         if c.dep_ == "mark" and _is_condition(c, cues):
             res.add("hypothetical", c.text)
+            res.conditional = True
         if c.dep_ == "advcl" and any(m.dep_ == "mark" and _is_condition(m, cues) for m in c.children):
             res.add("hypothetical", next(m.text for m in c.children if m.dep_ == "mark"))
+            res.conditional = True
 
 
 def _is_condition(mark, cues: StatusCues) -> bool:
@@ -139,3 +142,4 @@ def _climb(p, cues: StatusCues, res: StatusResult, depth: int) -> None:
             _climb(head, cues, sub, depth + 1)
             if sub.status != "occurred":
                 res.add(sub.status, sub.cue or head.text)
+            res.conditional = res.conditional or sub.conditional
