@@ -7,6 +7,7 @@ from __future__ import annotations
 import csv
 import io
 import json
+import math
 import sys
 from collections.abc import Iterator
 from datetime import date, datetime
@@ -240,6 +241,8 @@ def _cell(value: Any) -> str:
     if value is None:
         return ""
     if isinstance(value, float):
+        if not math.isfinite(value):
+            return ""
         return f"{value:.4f}".rstrip("0").rstrip(".") if value != int(value) else str(int(value))
     # Tabs and newlines would break the row structure of a TSV.
     return str(_plain(value)).replace("\t", " ").replace("\r", " ").replace("\n", " ")
