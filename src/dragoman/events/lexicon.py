@@ -101,6 +101,7 @@ _OBJECT_DEPS = frozenset({
 _ELISION = re.compile(r"\b(qu|[dljmnst])'")
 
 
+@lru_cache(maxsize=65536)
 def strip_accents(text: str) -> str:
     """Lowercase ``text`` without diacritics ("Exhorté" -> "exhorte")."""
     decomposed = unicodedata.normalize("NFKD", text.lower())
@@ -474,21 +475,69 @@ def _en_verb_guesses(token: Any) -> list[str]:
 
 
 def _verb_guesses(token: Any) -> list[str]:
-    return _fr_verb_guesses(token) or _en_verb_guesses(token)
+    return list(_verb_guesses_cached(token.text, token.lemma_, token.pos_, token.lang_))
 
 
-def _token_keys(token: Any) -> list[str]:
+class _Tok:
+    """The token attributes the guessers read (so their results can be cached on strings)."""
+
+    __slots__ = ("text", "lemma_", "pos_", "lang_")
+
+    def __init__(self, text: str, lemma: str, pos: str, lang: str):
+        self.text, self.lemma_, self.pos_, self.lang_ = text, lemma, pos, lang
+
+
+@lru_cache(maxsize=65536)
+def _verb_guesses_cached(text: str, lemma: str, pos: str, lang: str) -> tuple[str, ...]:
+    tok = _Tok(text, lemma, pos, lang)
+    return tuple(_fr_verb_guesses(tok) or _en_verb_guesses(tok))
+
+
+def _token_keys(token: Any) -> tuple[str, ...]:
     """Lookup keys for a token, best first: lemma, lemma without accents, form, form without
     accents (French verbs also get a repaired infinitive, see ``_fr_verb_guesses``)."""
-    lemma = _norm(token.lemma_ or "")
-    form = _norm(token.text)
+    return _keys_cached(token.lemma_ or "", token.text)
+
+
+@lru_cache(maxsize=65536)
+def _keys_cached(lemma_raw: str, text: str) -> tuple[str, ...]:
+    lemma = _norm(lemma_raw)
+    form = _norm(text)
     keys = [lemma, strip_accents(lemma), form, strip_accents(form)]
     if form.endswith("'") and _ELISION.fullmatch(form):  # "d’" left unlemmatized -> "de"
         keys.append(form[:-1] + "e")
-    return [k for k in dict.fromkeys(keys) if k]
+    return tuple(k for k in dict.fromkeys(keys) if k)
 
 
 _INFINITIVE_MARKS = frozenset({"to", "de", "d'", "à", "pour"})
+
+
+class _Links:
+    """Tokens syntactically linked to a phrase head, computed only when a gap needs them."""
+
+    def __init__(self, head: Any):
+        self.head = head
+        self._related: set[int] | None = None
+        self._close: set[int] | None = None
+
+    @property
+    def related(self) -> set[int]:
+        if self._related is None:
+            rel = {t.i for t in self.head.subtree}
+            anc = self.head.head
+            for _ in range(2):  # "mettre en garde": the head may hang below a support word
+                rel.add(anc.i)
+                rel.update(c.i for c in anc.children)
+                anc = anc.head
+            self._related = rel
+        return self._related
+
+    @property
+    def close(self) -> set[int]:
+        if self._close is None:
+            kids = list(self.head.children)
+            self._close = {c.i for c in kids} | {g.i for c in kids for g in c.children}
+        return self._close
 
 
 def _governs_date(prep: Any) -> bool:
@@ -613,7 +662,8 @@ class TriggerLexicon:
 
     @staticmethod
     def _token_has(token: Any, lemma: str) -> bool:
-        return lemma in _token_keys(token) or strip_accents(lemma) in _token_keys(token)
+        keys = _token_keys(token)
+        return lemma in keys or strip_accents(lemma) in keys
 
     @classmethod
     def _phrase_word(cls, tok: Any, lemma: str) -> bool:
@@ -632,19 +682,12 @@ class TriggerLexicon:
         lo, hi = sent.start, sent.end
         positions: list[int] = [0] * len(lemmas)
         positions[entry.head] = head_tok.i
-        related = {t.i for t in head_tok.subtree}
-        anc = head_tok.head
-        for _ in range(2):  # "mettre en garde": the head may hang below a support word
-            related.add(anc.i)
-            related.update(c.i for c in anc.children)
-            anc = anc.head
-
-        close = {c.i for c in head_tok.children} | {g.i for c in head_tok.children for g in c.children}
+        links = _Links(head_tok)
 
         def ok(tok: Any, gap: int) -> bool:
             if gap > MAX_PHRASE_GAP:  # far words only when the parse links them closely
-                return tok.i in close
-            return gap <= 1 or tok.i in related
+                return tok.i in links.close
+            return gap <= 1 or tok.i in links.related
 
         # left of the head, walking backwards; right of the head, walking forwards
         for step, rng in ((-1, range(entry.head - 1, -1, -1)), (1, range(entry.head + 1, len(lemmas)))):
