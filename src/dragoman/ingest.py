@@ -417,8 +417,10 @@ def iter_warc(stream: IO[bytes], name: str, *, lang: str | None = None,
             doc.input_format = "warc"
             doc.meta["warc_record"] = n
             yield doc
-    except (ArchiveLoadFailed, OSError, EOFError, ValueError) as err:
-        err2 = InputError(f"cannot read WARC after {n} HTML record(s): {err}", where=name, code=E_WARC)
+    except Exception as err:  # noqa: BLE001 - warcio raises anything (AttributeError...) on a corrupt file
+        reason = str(err) if isinstance(err, (ArchiveLoadFailed, OSError, EOFError)) else (
+            f"corrupt record ({type(err).__name__}: {err})")
+        err2 = InputError(f"cannot read WARC after {n} HTML record(s): {reason[:200]}", where=name, code=E_WARC)
         yield _error_doc(err2, doc_id=f"{name}#error", source=name, input_format="warc")
         return
     if n == 0:  # a WARC of images, requests or metadata only: say so instead of yielding nothing
@@ -439,7 +441,12 @@ def iter_feed(data: bytes, name: str, *, lang: str | None = None,
     """One document per RSS/Atom item: its content (or summary), title, link and date."""
     import feedparser
 
-    feed = feedparser.parse(data)
+    try:
+        feed = feedparser.parse(data)
+    except Exception as err:  # noqa: BLE001 - feedparser fails on e.g. "&#xD800;" (a surrogate)
+        yield _error_doc(InputError(f"not a readable RSS/Atom feed ({type(err).__name__}: {err})", where=name,
+                                    code=E_FEED), doc_id=name, source=name, input_format="feed")
+        return
     entries = feed.get("entries") or []
     if not entries:
         problem = feed.get("bozo_exception")
@@ -534,7 +541,7 @@ def iter_documents_from_bytes(data: bytes, name: str, *, input_format: str = "au
     if data[:2] == b"\x1f\x8b" and not (fmt == "warc" or format_from_name(name) == "warc"):
         try:
             data = gzip.decompress(data)
-        except (OSError, EOFError) as err:
+        except (OSError, EOFError, zlib.error) as err:
             err2 = InputError(f"cannot decompress gzip data: {err}", where=source, code=E_READ)
             yield _error_doc(err2, doc_id=doc_id, source=source, input_format="text")
             return
