@@ -206,11 +206,24 @@ class Store:
         return export(self.con, out, fmt, **kwargs)
 
     def sql(self, query: str, params: list | None = None) -> tuple[list[str], list[tuple]]:
-        """Run a query; on a read-only store DuckDB itself refuses writes."""
+        """Run a query; on a read-only store only SELECT statements run (``check_read_only_sql``)."""
+        if self.read_only:
+            check_read_only_sql(query)
         cur = self.con.execute(query, params or [])
         if cur.description is None:
             return [], []
         return [d[0] for d in cur.description], cur.fetchall()
+
+
+def check_read_only_sql(query: str) -> None:
+    """Refuse anything but SELECT (``duckdb.InvalidInputException``, as DuckDB refuses a DELETE): a
+    read-only DuckDB connection still runs COPY ... TO, EXPORT DATABASE, INSTALL/LOAD, ATTACH and
+    CREATE SECRET, which write files or download code."""
+    for st in duckdb.extract_statements(query):  # a syntax error raises duckdb.ParserException
+        if st.type != duckdb.StatementType.SELECT:
+            raise duckdb.InvalidInputException(
+                f"read-only query: {st.type.name} statements are refused (only SELECT, DESCRIBE, SHOW, "
+                "SUMMARIZE); nothing was run")
 
 
 def _offset(cursor: str | None) -> int:
