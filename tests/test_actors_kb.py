@@ -226,3 +226,21 @@ def test_country_table_is_the_build_output():
     table = (Path(__file__).resolve().parents[1] / "src" / "dragoman" / "data" / "common" / "countries.tsv")
     lines = [ln for ln in table.read_text(encoding="utf-8").splitlines() if not ln.startswith("#")][1:]
     assert lines == ["\t".join(r[c] for c in mod.COLUMNS) for r in rows], "rerun scripts/build_countries.py"
+
+
+@pytest.mark.slow
+def test_50000_entry_yaml_dictionary_loads_fast_once_cached(tmp_path):
+    rnd = random.Random(11)
+    lines = ["version: 1", "actors:"]
+    for i in range(50_000):
+        name = " ".join("".join(rnd.choice(string.ascii_lowercase) for _ in range(7)).capitalize() for _ in range(2))
+        lines.append(f"  - {{id: gen-{i}, names: [{name}], country: FRA, sector: GOV}}")
+    path = tmp_path / "big.yaml"
+    path.write_text("\n".join(lines) + "\n", encoding="utf-8")
+    ActorKB.load([path])  # first load parses the YAML (slow in PyYAML) and caches the parse
+    t0 = time.process_time()
+    kb = ActorKB.load([path])
+    kb.index("en")
+    took = time.process_time() - t0
+    assert len(kb.user_entries) == 50_000
+    assert took < 2.0, f"cached 50,000-entry YAML took {took:.2f}s"

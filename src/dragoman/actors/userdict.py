@@ -160,16 +160,22 @@ def _csv_items(path: Path, errors: list[DataFileError] | None) -> list[dict[str,
 
 def _simple_csv_entries(kb: ActorKB, path: Path, items: list[dict[str, Any]],
                         errors: list[DataFileError] | None) -> list[dict[str, Any]]:
-    """Undated org/country rows (the bulk of big CSV dictionaries) become entries directly;
-    the rest goes through the general path."""
+    """Undated org/country items (the bulk of big dictionaries, CSV or YAML) become entries
+    directly; the rest goes through the general path."""
     rest = []
     src = str(path)
     for it in items:
-        if it["type"] not in ("org", "country") or "periods" in it:
+        if (it.get("type") or "org") not in ("org", "country") or it.get("periods") or it.get("offices") \
+                or not isinstance(it.get("names"), (list, dict)) or not isinstance(it.get("id"), str):
             rest.append(it)
             continue
-        where = f"{path}:{it['__line__']}"
+        where = f"{path}:{it.get('__line__', '?')}"
         try:
+            it["type"] = it.get("type") or "org"
+            if isinstance(it["names"], list) or "__line__" in it["names"]:
+                it["names"] = names_of(it["names"], where)
+            if not any(it["names"].values()):
+                raise DataFileError("entry has no names", where=where)
             country = check_country(it.get("country"), kb.countries, where)
             sector = check_sector(it.get("sector"), where)
             code = check_code(it.get("code"), where)
@@ -200,7 +206,7 @@ def _walk(kb: ActorKB, path: Path, on_entry: Callable[[Entry, dict[str, list[str
     if path.suffix.lower() in (".csv", ".tsv"):
         items = _simple_csv_entries(kb, path, _csv_items(path, errors), errors)
     else:
-        items = _yaml_items(path)
+        items = _simple_csv_entries(kb, path, _yaml_items(path), errors)
     seen: set[str] = set()
     count = 0
     for item in items:
