@@ -77,3 +77,14 @@ def test_confidence_orders_evidence_quality():
     assert full > actor_only > bare_noun
     assert hypo < full
     assert 0.05 <= bare_noun < 0.4 and full <= 0.99
+
+
+def test_complementary_halves_in_one_sentence_merge():
+    # "Ethnic Turks began a hunger strike to protest Sweden's decision": actor-only + recipient-only
+    strike = _ev("PROTEST", ["TUR"], [], 1, 0)
+    protest = _ev("PROTEST", [], ["SWE"], 1, 40)
+    out = merge_events([strike, protest])
+    assert len(out) == 1
+    assert [a.country for a in out[0].actor] == ["TUR"] and [r.country for r in out[0].recipient] == ["SWE"]
+    # in two different sentences they stay apart
+    assert len(merge_events([_ev("PROTEST", ["TUR"], [], 1, 0), _ev("PROTEST", [], ["SWE"], 2, 90)])) == 2

@@ -107,6 +107,12 @@ def same_event(a: Event, b: Event, a_title: bool = False, b_title: bool = False)
         return False
     aa, ba = _country_keys(a.actor), _country_keys(b.actor)
     ar, br = _country_keys(a.recipient), _country_keys(b.recipient)
+    same_sentence = bool(a.evidence and b.evidence) and \
+        bool({e.sentence_index for e in a.evidence} & {e.sentence_index for e in b.evidence})
+    if same_sentence and a.type == b.type and a.status == b.status and \
+            ((aa and not ar and br and not ba) or (ba and not br and ar and not aa)):
+        # one sentence, two halves of one event: "began a hunger strike to protest Sweden's decision"
+        return True
     if not (_subset_either(aa, ba) and _subset_either(ar, br)):
         # a symmetric event may list its participants on either side
         if (aa | ar) != (ba | br) or not (aa | ar):
