@@ -3,11 +3,14 @@
 from __future__ import annotations
 
 import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
 
 from dragoman.errors import DataFileError
 from dragoman.ingest import document_from_text
 from dragoman.nlp import NlpStage, load_abbreviations_file, load_nlp, split_chunks
 from dragoman.schema import Document
+from dragoman.textnorm import normalise
 
 
 @pytest.fixture(scope="module")
@@ -216,3 +219,22 @@ def test_headline_lines_are_sentences(stage):
 def test_only_boilerplate_gives_no_sentences(stage):
     (doc,) = run(stage, document_from_text("Partager sur Facebook\nTweet\n© 2024 Le Monde", doc_id="x", lang="fr"))
     assert doc.sentences == [] and not doc.errors
+
+
+_PIECES = ["Le ministre a parlé.", " ", "\n", "\r\n", "\n\n", "\u00ad", "\u200b", "\ufeff", "\u00a0", "l\u2019armée",
+           "M. Macron", "Kim Jong Un", "« Non. »", "Partager sur Facebook", "\t", "\x07", "The U.S. Army", "?"]
+
+
+@settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(st.lists(st.sampled_from(_PIECES), min_size=1, max_size=25))
+def test_sentence_offsets_slice_original_text(stage, pieces):
+    text = "".join(pieces)
+    if not text.strip():
+        return
+    (doc,) = run(stage, document_from_text(text, doc_id="p", lang="fr"))
+    assert not doc.errors
+    check_offsets(doc)
+    for s in doc.sentences:
+        assert normalise(s.text)[0] == s.span.text  # the original slice normalises to what spaCy read
+    # every visible character of the article (not the blanked furniture) is in some sentence
+    assert sum(len("".join(s.span.text.split())) for s in doc.sentences) == len("".join(doc.norm_text.split()))
