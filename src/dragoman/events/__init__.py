@@ -378,12 +378,22 @@ def _drop_subsumed(doc: Document, events: list[Event]) -> list[Event]:
                          and (o.actor or o.recipient)
                          and _dominates(doc, e.sentence_index, o.evidence[0].trigger, e.trigger)), None)
             if host is not None:
-                doc.trace.append({"sentence_index": e.sentence_index, "outcome": SUBSUMED,
-                                  "trigger": e.trigger.text, "entry": e.entry, "rule": None,
-                                  "reason": f"restates '{host.evidence[0].trigger.text}'"})
+                _retrace(doc, ev, SUBSUMED, f"restates '{host.evidence[0].trigger.text}'")
                 continue
         out.append(ev)
     return out
+
+
+def _retrace(doc: Document, ev: Event, outcome: str, why: str) -> None:
+    """Turn the "coded" trace note of a dropped event into the reason it was dropped."""
+    e = ev.evidence[0]
+    for note in reversed(doc.trace):
+        if note.get("sentence_index") == e.sentence_index and note.get("entry") == e.entry \
+                and note.get("trigger") == e.trigger.text and note.get("coded"):
+            note.update(outcome=outcome, coded=False, reason=why)
+            return
+    doc.trace.append({"sentence_index": e.sentence_index, "outcome": outcome, "trigger": e.trigger.text,
+                      "entry": e.entry, "rule": e.rule, "reason": why})
 
 
 def _drop_background(doc: Document, events: list[Event]) -> list[Event]:
@@ -401,9 +411,7 @@ def _drop_background(doc: Document, events: list[Event]) -> list[Event]:
             elif e.sentence_index in with_args:
                 why = "background mention beside an event with participants"
             if why:
-                doc.trace.append({"sentence_index": e.sentence_index, "outcome": NO_ARGS,
-                                  "trigger": e.trigger.text, "entry": e.entry, "rule": e.rule,
-                                  "reason": why})
+                _retrace(doc, ev, NO_ARGS, why)
                 continue
         out.append(ev)
     return out
