@@ -144,7 +144,7 @@ def predicate_of(token: Token) -> Token:
     """The verb whose clause carries a token (the token itself for verbs)."""
     t = token
     for _ in range(6):
-        if t.pos_ in ("VERB", "AUX") or t.head is t:
+        if t.pos_ in ("VERB", "AUX") or t.head == t:
             return t
         t = t.head
     return t
