@@ -1,17 +1,21 @@
 """Scaling of ``dragoman batch`` on this machine: articles/s with 1 and 2 workers, Ray and local engines.
 
-Texts: every record of ../shared/gold/*.jsonl when that folder exists, else the bundled
-examples/ (repeated), written as a few JSONL files (so Ray has several read tasks).
-Each configuration runs twice: on the whole corpus and on a 4-document corpus; the
-difference removes start-up (Ray, worker processes, model loading) from the steady rate:
+Texts: the records of ../shared/gold/*.jsonl when that folder exists (round robin over the
+files: French and English, short and long), else the bundled examples/ (repeated), written
+as a few JSONL files (so Ray has several read tasks). Per configuration, one run:
 
-    steady articles/s = (N - 4) / (T_N - T_4)
+* end to end: documents / wall time (includes starting Ray or the processes and loading models);
+* steady: documents in batches finished after every worker finished its first batch (all models
+  loaded) / time from that moment to the last batch (workers' clocks). The rate a long run
+  converges to.
 
-Scaling efficiency = rate(2 workers) / rate(1 worker). Also prints the load average
-(the machine may be shared) and the RSS of one worker with both models and every
-dictionary loaded (``--rss``).
+Scaling efficiency = rate(2 workers) / rate(1 worker). Also prints the load average (the
+machine may be shared with other work: then 2 workers do not get 2 free cores) and, with
+``--rss``, the resident memory of one worker after loading both models and every dictionary
+and after coding the corpus.
 
-    .venv/bin/python benchmarks/scale.py [--docs 80] [--engines ray,local] [--rss] [--json]
+    .venv/bin/python benchmarks/scale.py [--docs 120] [--engines ray,local] [--batch-size 4] [--json]
+    .venv/bin/python benchmarks/scale.py --rss [--docs 120]
 """
 
 from __future__ import annotations
@@ -64,17 +68,38 @@ def write_corpus(recs: list[dict], root: Path, files: int = 8) -> Path:
     return root
 
 
-def run(engine: str, workers: int, corpus: Path, out: Path, batch_size: int) -> tuple[float, int]:
-    from dragoman.scale import BatchOptions, run_batch
+def run(engine: str, workers: int, corpus: Path, out: Path, batch_size: int) -> dict:
+    from dragoman.scale import BatchOptions, list_inputs
 
-    t = time.monotonic()
-    s = run_batch([str(corpus)], BatchOptions(out=str(out), engine=engine, workers=workers, batch_size=batch_size,
-                                              num_cpus=os.cpu_count()))
-    return time.monotonic() - t, s.coded + s.skipped + s.failed
+    options = BatchOptions(out=str(out), engine=engine, workers=workers, batch_size=batch_size,
+                           num_cpus=os.cpu_count())
+    t0, wall0 = time.monotonic(), time.time()
+    files = list_inputs([str(corpus)])
+    if engine == "ray":
+        from dragoman.scale.ray_engine import run_ray as engine_run
+    else:
+        from dragoman.scale.local import run_local as engine_run
+    done: list[tuple[float, str, int]] = []  # (seconds since start, worker, documents)
+    for res in engine_run(files, options, frozenset(), frozenset()):
+        # The worker's own clock: Ray hands results to the driver in bundles, not one by one.
+        done.append((res.finished_at - wall0, res.worker, res.read))
+    total = time.monotonic() - t0
+    n = sum(d for _, _, d in done)
+    first: dict[str, float] = {}
+    for t, w, _ in done:
+        first.setdefault(w, t)
+    warm = max(first.values())  # every worker has its models loaded
+    after = sum(d for t, _, d in done if t > warm)
+    end = max(t for t, _, _ in done)
+    return {"engine": engine, "workers": workers, "workers_seen": len(first), "docs": n,
+            "seconds": round(total, 1), "articles_per_s": round(n / total, 3), "warm_at_s": round(warm, 1),
+            "steady_articles_per_s": round(after / (end - warm), 3) if end > warm and after else None,
+            "loadavg_1m": round(os.getloadavg()[0], 1)}
 
 
-def worker_rss() -> float:
-    """MB of resident memory of one coding worker after loading both models and all dictionaries."""
+def worker_rss(recs: list[dict]) -> dict:
+    """MB of resident memory of one coding worker: started, models and dictionaries loaded, corpus coded."""
+    from dragoman.ingest import document_from_text
     from dragoman.scale import BatchCoder, BatchOptions
 
     def rss() -> float:
@@ -83,38 +108,37 @@ def worker_rss() -> float:
                 return int(line.split()[1]) / 1024
         return float("nan")
 
-    before = rss()
+    out = {"rss_mb_start": round(rss())}
     coder = BatchCoder(BatchOptions(out=tempfile.mkdtemp()))
     coder.warm_up()
-    return before, rss()
+    out["rss_mb_models_loaded"] = round(rss())
+    docs = [document_from_text(r["text"], doc_id=f"d{i}") for i, r in enumerate(recs)]
+    for k in range(0, len(docs), 8):
+        coder.code(docs[k:k + 8])
+    out["rss_mb_after_coding"] = round(rss())
+    out["docs"] = len(docs)
+    return out
 
 
 def main() -> int:
     ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
-    ap.add_argument("--docs", type=int, default=80)
+    ap.add_argument("--docs", type=int, default=120)
     ap.add_argument("--engines", default="ray,local")
     ap.add_argument("--batch-size", type=int, default=4)
     ap.add_argument("--rss", action="store_true", help="only measure one worker's memory")
     ap.add_argument("--json", action="store_true")
     args = ap.parse_args()
+    recs = load_records(args.docs)
     if args.rss:
-        before, after = worker_rss()
-        print(json.dumps({"rss_mb_python_start": round(before), "rss_mb_worker_loaded": round(after)}))
+        print(json.dumps(worker_rss(recs)))
         return 0
     tmp = Path(tempfile.mkdtemp(prefix="dragoman-scale-bench-"))
-    recs = load_records(args.docs)
-    big = write_corpus(recs, tmp / "big")
-    small = write_corpus(recs[:4], tmp / "small", files=2)
+    corpus = write_corpus(recs, tmp / "corpus")
     results = []
     load_before = os.getloadavg()
     for engine in args.engines.split(","):
         for workers in (1, 2):
-            t_small, n_small = run(engine, workers, small, tmp / f"o-{engine}-{workers}-s", args.batch_size)
-            t_big, n_big = run(engine, workers, big, tmp / f"o-{engine}-{workers}-b", args.batch_size)
-            steady = (n_big - n_small) / (t_big - t_small) if t_big > t_small else float("nan")
-            row = {"engine": engine, "workers": workers, "docs": n_big, "seconds": round(t_big, 1),
-                   "articles_per_s": round(n_big / t_big, 3), "startup_s": round(t_small, 1),
-                   "steady_articles_per_s": round(steady, 3), "loadavg_1m": round(os.getloadavg()[0], 1)}
+            row = run(engine, workers, corpus, tmp / f"out-{engine}-{workers}", args.batch_size)
             results.append(row)
             print(json.dumps(row), file=sys.stderr, flush=True)
     summary = {"cpus": os.cpu_count(), "loadavg_before": [round(x, 1) for x in load_before], "runs": results,
@@ -122,18 +146,19 @@ def main() -> int:
     for engine in args.engines.split(","):
         r = {row["workers"]: row for row in results if row["engine"] == engine}
         if 1 in r and 2 in r:
+            s1, s2 = r[1]["steady_articles_per_s"], r[2]["steady_articles_per_s"]
             summary["efficiency"][engine] = {
                 "end_to_end": round(r[2]["articles_per_s"] / r[1]["articles_per_s"], 2),
-                "steady": round(r[2]["steady_articles_per_s"] / r[1]["steady_articles_per_s"], 2),
+                "steady": round(s2 / s1, 2) if s1 and s2 else None,
             }
     if args.json:
         print(json.dumps(summary, indent=2))
     else:
-        print(f"{'engine':8} {'workers':>7} {'docs':>5} {'seconds':>8} {'art/s':>7} {'startup s':>9} "
+        print(f"{'engine':8} {'workers':>7} {'docs':>5} {'seconds':>8} {'art/s':>7} {'warm at s':>9} "
               f"{'steady art/s':>12} {'load1m':>6}")
         for r in results:
             print(f"{r['engine']:8} {r['workers']:>7} {r['docs']:>5} {r['seconds']:>8} {r['articles_per_s']:>7} "
-                  f"{r['startup_s']:>9} {r['steady_articles_per_s']:>12} {r['loadavg_1m']:>6}")
+                  f"{r['warm_at_s']:>9} {r['steady_articles_per_s']!s:>12} {r['loadavg_1m']:>6}")
         for engine, eff in summary["efficiency"].items():
             print(f"{engine}: 2 workers / 1 worker = {eff['end_to_end']}x end to end, {eff['steady']}x steady")
         print(f"load average before: {summary['loadavg_before']} on {summary['cpus']} CPUs")

@@ -6,9 +6,10 @@ writes mentions, documents and errors as Parquet partitioned by publication mont
 
 from __future__ import annotations
 
+import os
 import time
 from collections.abc import Callable
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 
 from dragoman.scale.coder import BatchCoder, BatchOptions, BatchResult, ScaleError
 from dragoman.scale.inputs import InputFile, list_inputs, read_input
@@ -60,6 +61,8 @@ def run_batch(paths: list[str], options: BatchOptions,
         raise ScaleError(f"unknown engine {options.engine!r}; use local or ray", code="E501")
     if options.batch_size < 1:
         raise ScaleError("--batch-size must be at least 1", code="E501")
+    if "://" not in options.out:
+        options = replace(options, out=os.path.abspath(options.out))  # the same path on every worker
     out = Output(options.out)
     summary = BatchSummary()
     started = time.monotonic()

@@ -7,6 +7,9 @@ reuses them. Both engines run exactly this code, so their output is the same.
 
 from __future__ import annotations
 
+import os
+import socket
+import time
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from datetime import date, datetime
@@ -59,6 +62,8 @@ class BatchResult:
     failed: int = 0
     mentions: int = 0
     messages: list[str] = field(default_factory=list)  # first error messages
+    worker: str = ""  # host:pid of the worker that coded the batch
+    finished_at: float = 0.0  # when the worker finished it (epoch seconds; for throughput measurements)
 
     def to_row(self) -> dict[str, Any]:
         return {k: getattr(self, k) for k in self.__dataclass_fields__}
@@ -90,7 +95,7 @@ class BatchCoder:
         list(self.pipeline(docs))
 
     def code(self, docs: list[Document]) -> BatchResult:
-        res = BatchResult(read=len(docs))
+        res = BatchResult(read=len(docs), worker=f"{socket.gethostname()}:{os.getpid()}")
         errors: list[dict[str, Any]] = []
         keys: list[str] = []
         live: list[tuple[Document, str]] = []
@@ -113,6 +118,7 @@ class BatchCoder:
             keys.append(doc_id_for(text_hash))
             live.append((doc, text_hash))
         if not keys:
+            res.finished_at = time.time()
             return res
         res.batch = batch_name(keys)
         now = datetime.now()
@@ -138,6 +144,7 @@ class BatchCoder:
                 res.coded += 1
         del res.messages[10:]
         self._write(res.batch, mentions, documents, errors)
+        res.finished_at = time.time()
         return res
 
     def _write(self, batch: str, mentions: dict[str, list[dict[str, Any]]],

@@ -9,6 +9,7 @@ never raises for bad data: a broken input becomes a document with ``errors``.
 from __future__ import annotations
 
 import gzip
+import os
 from collections.abc import Iterator
 from dataclasses import dataclass
 from datetime import date
@@ -44,6 +45,8 @@ def list_inputs(paths: list[str]) -> list[InputFile]:
     """Files under ``paths`` (directories recursive, sorted, hidden files and unknown extensions skipped)."""
     out: list[InputFile] = []
     for p in paths:
+        if "://" not in p:
+            p = os.path.abspath(p)  # workers (Ray actors on other nodes) do not share the driver's cwd
         fs, root = fsspec.core.url_to_fs(p)
         protocol = p.split("://", 1)[0] + "://" if "://" in p else ""
         try:

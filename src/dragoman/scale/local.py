@@ -6,8 +6,9 @@ import multiprocessing
 import sys
 from collections.abc import Iterable, Iterator
 from concurrent.futures import FIRST_COMPLETED, Future, ProcessPoolExecutor, wait
+from concurrent.futures.process import BrokenProcessPool
 
-from dragoman.scale.coder import BatchCoder, BatchOptions, BatchResult
+from dragoman.scale.coder import BatchCoder, BatchOptions, BatchResult, ScaleError
 from dragoman.scale.inputs import InputFile, read_input
 from dragoman.schema import Document
 
@@ -58,16 +59,24 @@ def run_local(files: list[InputFile], options: BatchOptions, done_ids: frozenset
     pool = ProcessPoolExecutor(max_workers=workers, mp_context=_context(), initializer=_init,
                                initargs=(options, done_ids, done_failures))
     in_flight: set[Future] = set()
+
+    def result(fut: Future) -> BatchResult:
+        try:
+            return fut.result()
+        except BrokenProcessPool as err:  # killed (out of memory?): finished batches are safe on disk
+            raise ScaleError(f"a worker process died ({err}); rerun with --resume to finish (fewer --workers "
+                             "if memory is short)", code="E505") from err
+
     try:
         for batch in batches:
             in_flight.add(pool.submit(_code, batch))
             while len(in_flight) > 2 * workers:  # bounded: reading never runs far ahead of coding
                 done, in_flight = wait(in_flight, return_when=FIRST_COMPLETED)
                 for fut in done:
-                    yield fut.result()
+                    yield result(fut)
         while in_flight:
             done, in_flight = wait(in_flight, return_when=FIRST_COMPLETED)
             for fut in done:
-                yield fut.result()
+                yield result(fut)
     finally:
         pool.shutdown(wait=True, cancel_futures=True)

@@ -10,6 +10,7 @@ what Ray lets run at the same time.
 
 from __future__ import annotations
 
+import json
 import logging
 import pickle
 from collections.abc import Iterator
@@ -44,6 +45,7 @@ class RayCoder:
 
     def __call__(self, batch: dict[str, Any]) -> dict[str, list[Any]]:
         res = self.coder.code([pickle.loads(b) for b in batch["doc"]]).to_row()
+        res["messages"] = json.dumps(res["messages"])  # a string column: no list<null> blocks to unify
         return {k: [v] for k, v in res.items()}
 
 
@@ -67,6 +69,15 @@ def connect(options: BatchOptions) -> bool:
     return True
 
 
+def _rows(ds: Any) -> Iterator[dict[str, Any]]:
+    try:
+        yield from ds.iter_rows()
+    except Exception as err:  # noqa: BLE001 - Ray Data wraps worker failures in several exception types;
+        # finished batches are safe on disk either way
+        raise ScaleError(f"the Ray job failed ({type(err).__name__}: {str(err)[:2000]}); rerun with --resume "
+                         "to finish", code="E505") from err
+
+
 def run_ray(files: list[InputFile], options: BatchOptions, done_ids: frozenset[str],
             done_failures: frozenset[str], *, progress_bars: bool = False) -> Iterator[BatchResult]:
     started = connect(options)
@@ -88,8 +99,9 @@ def run_ray(files: list[InputFile], options: BatchOptions, done_ids: frozenset[s
         ds = ds.map_batches(RayCoder, fn_constructor_kwargs={"options": options, "done_ref": done_ref},
                             batch_size=options.batch_size, compute=ray.data.ActorPoolStrategy(size=workers),
                             num_cpus=actor_cpus(cpus, workers), batch_format="default")
-        for row in ds.iter_rows():
-            yield BatchResult(batch=row["batch"], messages=[str(m) for m in row["messages"]],
+        for row in _rows(ds):
+            yield BatchResult(batch=row["batch"], messages=json.loads(row["messages"]), worker=str(row["worker"]),
+                              finished_at=float(row["finished_at"]),
                               **{k: int(row[k]) for k in ("read", "coded", "already_done", "skipped", "failed",
                                                           "mentions")})
     finally:
