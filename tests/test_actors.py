@@ -360,3 +360,15 @@ def test_surname_alone_needs_a_name_like_token(tmp_path):
     kb = ActorKB.load(people_file=people)
     assert resolve_phrase("The talks resumed in May.", "en", dt.date(2018, 1, 1), kb=kb) is None
     assert resolve_phrase("Prime Minister Theresa May said no.", "en", dt.date(2018, 1, 1), kb=kb).code == "GBRGOV"
+
+
+def test_country_names_inside_person_names_and_honorifics(run):
+    doc = run("Monsieur Jean Lewis et Dominique Dos Santos ont parlé.", "fr")
+    got = {m.actor.name: m.actor.country for m in doc.actor_mentions}
+    assert got == {"Jean Lewis": None, "Dominique Dos Santos": None}  # Dominique is also Dominica
+
+
+def test_stray_portfolio_is_nothing(kb):
+    a = resolve_phrase("la politique de la défense tchadienne", "fr", kb=kb)
+    assert a.text == "tchadienne" and a.sector is None
+    assert resolve_phrase("le ministre de la défense tchadienne", "fr", kb=kb).code == "TCDGOV"

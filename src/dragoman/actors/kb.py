@@ -339,6 +339,7 @@ class Grammar:
     all_gender: str | None = None  # English: every country is "it"
     apposition_articles: frozenset[str] = frozenset()
     adjective_after_noun: bool = False
+    honorifics: frozenset[str] = frozenset()
     demonym_sector: str | None = None
 
 
@@ -641,6 +642,7 @@ def _load_grammar(kb: ActorKB, path: Path, lang: str) -> None:
             all_gender=data.get("all_gender"),
             apposition_articles=frozenset(fold(w) for w in data.get("apposition_articles") or ()),
             adjective_after_noun=bool(data.get("adjective_after_noun")),
+            honorifics=frozenset(fold(w) for w in data.get("honorifics") or ()),
         )
     except (KeyError, TypeError) as err:
         raise DataFileError(f"missing or bad key {err}", where=where) from err

@@ -181,7 +181,8 @@ class Resolver:
                 name_len = sum(1 for t in ent if t.i not in roles and t.pos_ != "DET")  # "président Bush" -> 1
                 for it in inside:
                     if (it.kind == "surname" and (it.end - it.start) < name_len) or (
-                            it.kind == "role" and it.start > ent.start):
+                            it.kind == "role" and it.start > ent.start) or (
+                            it.kind in _COUNTRYISH and (it.end - it.start) < name_len):  # "Dominique Dos Santos"
                         drop.add(id(it))
                         for i in range(it.start, it.end):
                             covered.pop(i, None)
@@ -215,7 +216,10 @@ class Resolver:
         return items
 
     def _unknown(self, doc: Any, s: int, e: int, state: DocState) -> Item:
-        name = doc[s:e].text
+        first = s
+        while first < e - 1 and fold(doc[first].text).rstrip(".") in self.grammar.honorifics:
+            first += 1  # "Monsieur Lewis", "M. Thompson": the name is Lewis, Thompson
+        name = doc[first:e].text
         ref = state.surnames.get(" ".join(subtokens(name)))
         if ref is not None:
             return Item(s, e, "ref", ref=ref[0])
@@ -225,8 +229,13 @@ class Resolver:
     def compose(self, doc: Any, items: list[Item]) -> list[list[Item]]:
         chunks: list[list[Item]] = []
         for it in items:
+            portfolio = it.kind == "role" and it.entry.rtype == "portfolio"
             if it.kind == "place" or not chunks or not self._joins(doc, chunks[-1], it):
+                if portfolio:
+                    continue  # "de la défense" without a minister or ministry before it is nothing
                 chunks.append([it])
+            elif portfolio and not any(c.kind == "role" and c.entry.rtype in ("title", "body") for c in chunks[-1]):
+                continue
             else:
                 chunks[-1].append(it)
         return chunks
