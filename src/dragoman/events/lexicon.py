@@ -92,7 +92,7 @@ CAMEO_COLUMNS = ("cameo", "label", "plover_type", "mode", "contexts", "quad_clas
 _OBJECT_DEPS = frozenset({
     "obj", "dobj", "iobj", "obl", "obl:arg", "obl:mod", "obl:agent", "agent", "nmod", "nmod:poss", "pobj",
     "compound", "nsubj:pass", "nsubjpass", "attr", "xcomp", "oprd", "dative", "prep", "amod",
-    "flat:name", "appos", "conj", "npadvmod",
+    "flat:name", "appos", "conj", "npadvmod", "expl:comp",
 })
 
 
