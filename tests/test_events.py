@@ -238,3 +238,10 @@ def test_conditional_sanction_is_also_a_threat(pipe):
 def test_offer_takes_the_complement_recipient(pipe):
     ev = _one(_events(pipe, "Libya has offered to hand over two suspects to Great Britain.", "en"), "AGREE")
     assert _countries(ev.actor) == {"LBY"} and _countries(ev.recipient) == {"GBR"}
+
+
+def test_pronominal_verb_is_not_passive(pipe):
+    # "se sont mis d'accord" takes être and Voice=Pass, but its subject is the actor
+    doc = _events(pipe, "Les États-Unis et la Jordanie se sont mis d'accord sur un nouveau pacte.", "fr")
+    ev = _one(doc, "AGREE")
+    assert _countries(ev.actor) == {"USA", "JOR"}

@@ -486,8 +486,9 @@ def attach(match: Any, head_tok: Token, idx: MentionIndex, lang: str, *,
                                   passive=False, rules=rules, explicit=explicit)
     else:
         if args.swap:
-            actors = _collect([h for h in actor_hints if h != "nsubj"], toks, idx, cues,
-                              passive=passive, rules=rules, explicit=explicit)
+            # the grammatical subject is the recipient; the actor is named by the entry, else the object
+            swap_actor = [h for h in args.actor if h != "nsubj"] or ["obj", "iobj"]
+            actors = _collect(swap_actor, toks, idx, cues, passive=passive, rules=rules, explicit=explicit)
             recips = _collect(["nsubj"] + [h for h in rec_hints if h != "nsubj"], toks, idx, cues,
                               passive=passive, rules=rules, explicit=explicit)
             rules.append("swap")

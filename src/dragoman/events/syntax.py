@@ -36,9 +36,13 @@ def norm_prep(word: str) -> str:
 
 
 def is_passive(verb: Token) -> bool:
-    if "Pass" in verb.morph.get("Voice"):
+    kids = list(verb.children)
+    if any(c.dep_ in SUBJ_PASS or c.dep_ in ("aux:pass", "auxpass") for c in kids):
         return True
-    return any(c.dep_ in SUBJ_PASS or c.dep_ in ("aux:pass", "auxpass") for c in verb.children)
+    # French pronominal verbs take "être" and get Voice=Pass: "se sont mis d'accord" is active
+    if any(c.dep_ == "expl:comp" or "Yes" in c.morph.get("Reflex") for c in kids):
+        return False
+    return "Pass" in verb.morph.get("Voice") and not any(c.dep_ in SUBJ for c in kids)
 
 
 def subjects(verb: Token) -> list[Token]:
