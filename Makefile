@@ -27,7 +27,7 @@ venv: $(STAMP)
 
 demo: $(STAMP)
 	$(VENV)/bin/dragoman code examples/fr_coree_visite.txt examples/en_summit.html --pub-date 2026-11-27
-	$(VENV)/bin/dragoman ingest examples/ --db $(DEMO_DB)
+	$(VENV)/bin/dragoman ingest examples/ --db $(DEMO_DB) --pub-date 2026-11-27
 	$(VENV)/bin/dragoman events --db $(DEMO_DB)
 
 # Chromium for the browser tests comes from Debian (no browser download).
