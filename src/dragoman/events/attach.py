@@ -398,10 +398,13 @@ def repair_coordination(parts: list[Participant], idx: MentionIndex, doc, pred: 
         # leftwards: "Washington et Séoul", "A, B et C"
         cur = m
         while cur.token_start - 2 >= 0:
-            link = doc[cur.token_start - 1]
-            if link.lower_ not in conj_words:
+            j = cur.token_start - 1
+            while j > 0 and doc[j].pos_ == "DET":  # "Les États-Unis et **la** Jordanie"
+                j -= 1
+            link = doc[j]
+            if link.lower_ not in conj_words or j - 1 < 0:
                 break
-            left = idx.ending_at(cur.token_start - 2)
+            left = idx.ending_at(j - 1)
             if left is None or any(q.mention is left for q in out) or blocked(left) or not usable(left.actor):
                 break
             out.append(_participant(left, "coordination-repair"))
@@ -412,7 +415,10 @@ def repair_coordination(parts: list[Participant], idx: MentionIndex, doc, pred: 
             link = doc[cur.token_end]
             if link.lower_ not in conj_words:
                 break
-            right = idx.starting_at(cur.token_end + 1)
+            j = cur.token_end + 1
+            while j < len(doc) - 1 and doc[j].pos_ == "DET":
+                j += 1
+            right = idx.starting_at(j)
             if right is None or any(q.mention is right for q in out) or blocked(right) or not usable(right.actor):
                 break
             out.append(_participant(right, "coordination-repair"))
