@@ -6,6 +6,7 @@ import datetime as dt
 from collections.abc import Iterable, Iterator, Sequence
 from pathlib import Path
 
+from dragoman.actors.context import apply_context
 from dragoman.actors.kb import ActorKB, get_kb
 from dragoman.actors.resolve import DocState, Resolver
 from dragoman.pipeline import per_document
@@ -25,6 +26,12 @@ class ActorStage:
         if self._kb is None:
             self._kb = get_kb(self.extra_files)
         return self._kb
+
+    @property
+    def gazetteer(self):
+        from dragoman.places import load_gazetteer  # places' gazetteer: built once per process
+
+        return load_gazetteer()
 
     def resolver(self, lang: str) -> Resolver:
         r = self._resolvers.get(lang)
@@ -54,3 +61,5 @@ class ActorStage:
                 f.actor.text = doc.text[start:end]
                 mentions.append(ActorMention(f.actor, sent.index, f.start, f.end, start, end, f.kind))
         doc.actor_mentions = mentions
+        # sector-only mentions ("the police", "Judge X") take the country their context makes clear
+        apply_context(doc, self.gazetteer)

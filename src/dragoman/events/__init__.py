@@ -204,6 +204,7 @@ def code_document(doc: Document) -> None:
     """Fill ``doc.events`` (and ``doc.trace``) for one parsed document."""
     from dragoman.dates import event_date
     from dragoman.events.attach import MentionIndex, Participant, attach, obligations
+    from dragoman.events.context import add_context_recipient
     from dragoman.events.cues import load_event_cues
     from dragoman.events.lexicon import load_triggers
     from dragoman.events.merge import Features, confidence, merge_events
@@ -342,6 +343,8 @@ def code_document(doc: Document) -> None:
                 reported_by=[replace(p.actor) for p in att.reported_by],
             )
             events.append(ev)
+            # context inference (events/context.py): no recipient attached -> condition, argument or domestic default
+            add_context_recipient(doc, sent, head_tok, ev)
             history.append((ev, att.actors, att.recipients))
             threat = _threat(ev, att, st, lang)
             intent = _intent(ev)

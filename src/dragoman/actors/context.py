@@ -1,0 +1,126 @@
+"""Actor context: role-only mentions take the country their context makes clear.
+
+"Judge X opened investigations against 28 Chilean officials", "the government of Sindh province",
+"la police" in an article about one country: the mention has a sector but no country. It takes,
+in order, the country named inside its own noun phrase, else the one country named in its
+sentence, else the dominant country of the document's title and first paragraph. When two
+countries compete nothing is guessed; an explicit country or a non-state code is never replaced.
+Filled actors carry ``entry = "context:<where>:<ISO3>"`` so ``explain`` shows the inference.
+"""
+
+from __future__ import annotations
+
+from collections import Counter
+from collections.abc import Iterable
+from typing import Any
+
+from dragoman.schema import ActorMention, Document
+
+CONTEXT_PREFIX = "context:"
+_TAKERS = frozenset(("role", "person", "group"))
+# Dependencies that leave a noun phrase: clauses and coordinated phrases are other participants.
+_PHRASE_STOP = frozenset(("relcl", "acl", "acl:relcl", "advcl", "ccomp", "xcomp", "conj", "cc", "parataxis",
+                          "punct"))
+_PLACE_LABELS = frozenset(("GPE", "LOC"))
+
+
+def needs_country(m: ActorMention) -> bool:
+    a = m.actor
+    return m.kind in _TAKERS and a.country is None and a.code is None and bool(a.sector)
+
+
+def _explicit(m: ActorMention) -> str | None:
+    a = m.actor
+    if a.country and not (a.entry or "").startswith(CONTEXT_PREFIX):
+        return a.country
+    return None
+
+
+def _place_countries(span: Any, taken: list[tuple[int, int]], gaz: Any) -> list[tuple[int, str]]:
+    """(token index, country) of gazetteer places among the sentence's GPE/LOC entities that no actor
+    mention covers; a name whose candidates lie in several countries says nothing."""
+    out = []
+    for ent in getattr(span, "ents", ()):
+        if ent.label_ not in _PLACE_LABELS or any(s < ent.end and ent.start < e for s, e in taken):
+            continue
+        countries = {p.country for p in gaz.lookup(ent.text) if p.country}
+        if len(countries) == 1:
+            out.append((ent.root.i, next(iter(countries))))
+    return out
+
+
+def _phrase_tokens(head: Any) -> set[int]:
+    """Indices of the noun phrase headed by ``head`` without its clauses and conjuncts."""
+    out, stack = set(), [head]
+    while stack:
+        t = stack.pop()
+        out.add(t.i)
+        stack.extend(c for c in t.children if c.dep_ not in _PHRASE_STOP)
+    return out
+
+
+def _unique(counts: Counter[str], dominance: float = 0.0) -> str | None:
+    """The only country, or (with ``dominance``) one counted at least that many times the next."""
+    if not counts:
+        return None
+    ranked = counts.most_common()
+    if len(ranked) == 1:
+        return ranked[0][0]
+    if dominance and ranked[0][1] >= 2 and ranked[0][1] >= dominance * ranked[1][1]:
+        return ranked[0][0]
+    return None
+
+
+def apply_context(doc: Document, gazetteer: Any = None) -> None:
+    """Give a country to sector-only actor mentions of ``doc`` (in place)."""
+    if not any(needs_country(m) for m in doc.actor_mentions):
+        return
+    by_sent: dict[int, list[ActorMention]] = {}
+    for m in doc.actor_mentions:
+        by_sent.setdefault(m.sentence_index, []).append(m)
+    sents = {s.index: s for s in doc.sentences}
+    # (token, country) clues per sentence: explicit actor countries and unambiguous places
+    clues: dict[int, list[tuple[int, str]]] = {}
+    for si, sent in sents.items():
+        ms = by_sent.get(si, [])
+        found = [(m.token_start, c) for m in ms if (c := _explicit(m))]
+        if gazetteer is not None and sent.span is not None:
+            found += _place_countries(sent.span, [(m.token_start, m.token_end) for m in ms], gazetteer)
+        clues[si] = found
+    lead = _lead_sentences(doc)
+    doc_country = _unique(Counter(c for si in lead for _t, c in clues.get(si, [])), dominance=2.0)
+    for si, ms in by_sent.items():
+        sent = sents.get(si)
+        for m in ms:
+            if not needs_country(m):
+                continue
+            where, country = _context_country(m, sent, clues.get(si, []), doc_country)
+            if country is None:
+                continue
+            a = m.actor
+            a.country = country
+            a.code = country + (a.sector or "")
+            a.entry = f"{CONTEXT_PREFIX}{where}:{country}" + (f"+{a.entry}" if a.entry else "")
+
+
+def _context_country(m: ActorMention, sent: Any, clues: list[tuple[int, str]],
+                     doc_country: str | None) -> tuple[str, str | None]:
+    if sent is not None and sent.span is not None and sent.span.doc.has_annotation("DEP"):
+        sdoc = sent.span.doc
+        head = sdoc[m.token_start:m.token_end].root
+        phrase = _phrase_tokens(head)
+        own = Counter(c for t, c in clues if t in phrase and not m.token_start <= t < m.token_end)
+        if own:
+            return "phrase", _unique(own)
+    sentence = _unique(Counter(c for _t, c in clues))
+    if sentence is not None:
+        return "sentence", sentence
+    if len({c for _t, c in clues}) > 1:
+        return "sentence", None  # two countries compete: no guess
+    return "document", doc_country
+
+
+def _lead_sentences(doc: Document) -> Iterable[int]:
+    """Title and first paragraph: the first paragraph, and the next one when a title precedes it."""
+    paragraphs = sorted({s.paragraph for s in doc.sentences})[: 2 if doc.title else 1]
+    return [s.index for s in doc.sentences if s.paragraph in paragraphs]

@@ -1,0 +1,154 @@
+"""Recipient defaults from an event's context, for events the parse left without a recipient.
+
+In order (the first that finds something wins; an attached recipient is never replaced):
+
+1. *condition*: the subject of a conditional clause ("if"/"unless"/"si"/"à moins que") of the
+   trigger or its complements: "threatened to launch an offensive unless Baghdad accepted" -> IRQ;
+2. *argument*: a country or place in a nominal/locative argument of the trigger, of its
+   complement chain (xcomp/ccomp) or of their objects: "suspension of air links with Serbia",
+   "lifted a curfew in Montenegro", "dispatched inspectors to Esfahan" (the place's country);
+3. *domestic default*: protests, strikes, riots by a country's people with no target, and
+   concessions, rejections and coercion by domestic non-government actors, are aimed at that
+   country's government (PLOVER/CAMEO practice): recipient = country + GOV.
+
+The evidence ``rule`` gets ``+recipient:<mechanism>`` so ``explain`` shows the inference.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from dragoman.schema import Actor, Document, Event, Sentence
+
+# Prepositions whose object is the target or the place of an act (case-folded).
+_ARG_PREPS = {
+    "en": frozenset(("with", "against", "on", "to", "in", "into", "from", "upon", "toward", "towards", "at",
+                     "inside")),
+    "fr": frozenset(("avec", "contre", "sur", "à", "a", "en", "au", "aux", "dans", "vers", "envers", "de", "du",
+                     "des")),
+}
+_CONDITION = {"en": frozenset(("if", "unless")), "fr": frozenset(("si", "s'", "moins", "sauf"))}
+_COMPLEMENTS = frozenset(("xcomp", "ccomp", "advcl"))
+_OBJECTS = frozenset(("dobj", "obj", "nsubjpass", "nsubj:pass", "attr"))
+_SUBJECTS = frozenset(("nsubj", "nsubjpass", "nsubj:pass", "csubj"))
+_DOMESTIC_TYPES = frozenset(("PROTEST", "CONCEDE", "REJECT", "COERCE"))
+# Sectors of a country's people rather than its state: their protests target their government.
+_NON_STATE = frozenset(("OPP", "PTY", "REB", "CVL", "LAB", "EDU", "MED", "REL", "SOC", "BUS", "AGR", "JRN",
+                        "ELI", "UAF", "REF"))
+_NO_PLACE_TYPES = frozenset(("CONSULT", "AGREE"))  # where people meet or sign is no recipient
+
+
+def add_context_recipient(doc: Document, sent: Sentence, head: Any, ev: Event) -> None:
+    """Fill ``ev.recipient`` from the context when it is empty (in place)."""
+    if ev.recipient or doc.lang not in _ARG_PREPS:
+        return
+    lang = doc.lang
+    mentions = [m for m in doc.actor_mentions if m.sentence_index == sent.index]
+    actor_keys = {a.start for a in ev.actor if a.start is not None}
+    chain = _chain(head)
+    found = _condition(chain, mentions, lang, actor_keys)
+    how = "condition"
+    if found is None:
+        found, how = _argument(doc, sent, chain, mentions, lang, actor_keys, ev.type), "argument"
+    if found is None:
+        found, how = _domestic(ev), "domestic-default"
+    if found is None:
+        return
+    ev.recipient = [found]
+    for e in ev.evidence:
+        e.rule = (e.rule or "") + "+recipient:" + how
+
+
+def _chain(head: Any) -> list[Any]:
+    """The trigger, its complement clauses (two levels) and the objects of each."""
+    out, frontier = [head], [head]
+    for _ in range(2):
+        frontier = [c for t in frontier for c in t.children if c.dep_ in _COMPLEMENTS and c.pos_ in ("VERB", "AUX")]
+        out += frontier
+    out += [c for t in list(out) for c in t.children if c.dep_ in _OBJECTS and c.pos_ in ("NOUN", "PROPN")]
+    # "a suspension of flights with X": the argument hangs on the noun after "of"
+    out += [g for t in list(out) for c in t.children if c.dep_ == "prep" and c.lower_ == "of"
+            for g in c.children if g.dep_ == "pobj"]
+    return out
+
+
+def _mention_at(mentions: list[Any], tokens: Any) -> Any:
+    idx = {t.i for t in tokens}
+    for m in mentions:
+        if any(m.token_start <= i < m.token_end for i in idx) and (m.actor.country or m.actor.code):
+            return m
+    return None
+
+
+def _condition(chain: list[Any], mentions: list[Any], lang: str, actor_keys: set) -> Actor | None:
+    for t in chain:
+        for c in t.children:
+            if c.dep_ != "advcl":
+                continue
+            marks = {m.lower_ for m in c.children if m.dep_ in ("mark", "fixed") or m.dep_.startswith("mark")}
+            marks |= {g.lower_ for m in c.children if m.dep_ == "mark" for g in m.children}
+            if not marks & _CONDITION[lang]:
+                continue
+            subj = [s for s in c.children if s.dep_ in _SUBJECTS]
+            for s in subj:
+                m = _mention_at(mentions, [s, *s.subtree])
+                if m is not None and m.start not in actor_keys:
+                    return _copy(m.actor)
+    return None
+
+
+def _argument(doc: Document, sent: Sentence, chain: list[Any], mentions: list[Any], lang: str,
+              actor_keys: set, etype: str) -> Actor | None:
+    preps = _ARG_PREPS[lang]
+    places = [p for p in doc.place_mentions if p.sentence_index == sent.index and p.location.country]
+    for t in chain:
+        for c in t.children:
+            if lang == "en":
+                if c.dep_ != "prep" or c.lower_ not in preps:
+                    continue
+                obj = [g for g in c.children if g.dep_ == "pobj"]
+            else:
+                if c.dep_ not in ("obl", "obl:arg", "obl:mod", "nmod") or not any(
+                        g.dep_ == "case" and g.lower_ in preps for g in c.children):
+                    continue
+                obj = [c]
+            for o in obj:
+                sub = list(o.subtree)
+                m = _mention_at(mentions, sub)
+                if m is not None and m.kind in ("country", "capital", "igo", "group", "role", "person"):
+                    if m.start not in actor_keys:
+                        return _copy(m.actor)
+                    continue
+                if etype in _NO_PLACE_TYPES:
+                    continue
+                ids = {x.i for x in sub}
+                for p in places:
+                    if any(i in ids for i in range(p.token_start, p.token_end)):
+                        loc = p.location
+                        return Actor(text=loc.text, name=loc.name, country=loc.country, code=loc.country,
+                                     start=loc.start, end=loc.end, entry=f"context:place:{loc.country}")
+    return None
+
+
+def _domestic(ev: Event) -> Actor | None:
+    if ev.type not in _DOMESTIC_TYPES:
+        return None
+    actors = [a for a in ev.actor if a.country and (a.code is None or a.code[:3] == a.country)]
+    if not actors:
+        return None
+    a = actors[0]
+    if ev.type == "PROTEST":
+        if a.sector in ("GOV", "MIL", "COP", "JUD", "LEG", "SPY"):
+            return None  # a government's "protest" is diplomatic and needs a named target
+    elif a.sector not in _NON_STATE:
+        return None
+    if len({x.country for x in actors}) > 1:
+        return None
+    return Actor(text=a.text, country=a.country, sector="GOV", code=a.country + "GOV",
+                 entry=f"context:domestic-default:{a.country}")
+
+
+def _copy(a: Actor) -> Actor:
+    from dataclasses import replace
+
+    return replace(a)

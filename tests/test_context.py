@@ -1,0 +1,127 @@
+"""Context inference: actor countries from their context, recipient defaults (French and English)."""
+
+from __future__ import annotations
+
+import pytest
+
+from dragoman.pipeline import Pipeline, PipelineConfig
+
+
+@pytest.fixture(scope="module")
+def pipe():
+    return Pipeline(PipelineConfig())
+
+
+def _doc(pipe, text, lang):
+    doc = pipe.code_text(text, lang=lang)
+    assert not doc.errors, doc.errors
+    return doc
+
+
+def _mention(doc, word):
+    found = [m for m in doc.actor_mentions if word in m.actor.text]
+    assert found, f"no mention with {word!r} in {[m.actor.text for m in doc.actor_mentions]}"
+    return found[0].actor
+
+
+def _event(doc, type_):
+    found = [e for e in doc.events if e.type == type_]
+    assert found, f"no {type_} in {[(e.type, e.evidence[0].trigger.text) for e in doc.events]}"
+    return found[0]
+
+
+def _countries(actors):
+    return {a.country or a.code for a in actors}
+
+
+# --- actor context --------------------------------------------------------------------------------
+
+def test_role_takes_the_sentence_country_en(pipe):
+    doc = _doc(pipe, "The police arrested dozens of Peruvian miners near the border on Monday.", "en")
+    police = _mention(doc, "police")
+    assert police.country == "PER"
+    assert police.code == "PERCOP"
+    assert police.entry.startswith("context:sentence:PER")
+
+
+def test_role_takes_the_sentence_country_fr(pipe):
+    doc = _doc(pipe, "La police a arrêté des dizaines de mineurs péruviens près de la frontière lundi.", "fr")
+    police = _mention(doc, "police")
+    assert police.country == "PER"
+    assert police.entry.startswith("context:")
+
+
+def test_two_countries_compete_no_guess(pipe):
+    doc = _doc(pipe, "The police arrested Peruvian and Bolivian miners near the border.", "en")
+    assert _mention(doc, "police").country is None
+    doc = _doc(pipe, "La police a arrêté des mineurs péruviens et boliviens près de la frontière.", "fr")
+    assert _mention(doc, "police").country is None
+
+
+def test_document_country_from_the_lead(pipe):
+    text = ("Chile's parliament debated the budget on Monday.\n\n"
+            "Later, the police dispersed a crowd of students.")
+    doc = _doc(pipe, text, "en")
+    police = _mention(doc, "police")
+    assert police.country == "CHL"
+    assert police.entry.startswith("context:document:CHL")
+
+
+def test_explicit_country_is_never_overridden(pipe):
+    doc = _doc(pipe, "The Bolivian police arrested dozens of Peruvian miners near the border.", "en")
+    police = _mention(doc, "police")
+    assert police.country == "BOL"
+    assert not (police.entry or "").startswith("context:")
+    doc = _doc(pipe, "La police bolivienne a arrêté des dizaines de mineurs péruviens.", "fr")
+    assert _mention(doc, "police").country == "BOL"
+
+
+# --- recipient defaults ---------------------------------------------------------------------------
+
+def test_domestic_default_for_protest_en(pipe):
+    doc = _doc(pipe, "Thousands of Peruvian students demonstrated on Monday.", "en")
+    ev = _event(doc, "PROTEST")
+    assert _countries(ev.actor) == {"PER"}
+    assert [r.code for r in ev.recipient] == ["PERGOV"]
+    assert "+recipient:domestic-default" in ev.evidence[0].rule
+
+
+def test_domestic_default_for_strike_fr(pipe):
+    doc = _doc(pipe, "Les syndicats boliviens ont lancé une grève générale lundi.", "fr")
+    ev = _event(doc, "PROTEST")
+    assert [r.code for r in ev.recipient] == ["BOLGOV"]
+    assert "domestic-default" in ev.evidence[0].rule
+
+
+def test_named_target_is_kept(pipe):
+    doc = _doc(pipe, "Peruvian students protested against the Chilean embassy.", "en")
+    ev = _event(doc, "PROTEST")
+    assert "CHL" in _countries(ev.recipient)
+    assert "domestic-default" not in (ev.evidence[0].rule or "")
+
+
+def test_recipient_from_a_locative_argument(pipe):
+    doc = _doc(pipe, "Argentina imposed a curfew in Uruguay on Friday.", "en")
+    ev = next(e for e in doc.events if e.actor)
+    assert _countries(ev.actor) == {"ARG"}
+    assert _countries(ev.recipient) == {"URY"}
+    assert "recipient" in ev.evidence[0].rule  # ours (+recipient:argument) or attach's location rule
+    doc = _doc(pipe, "L'Argentine a imposé un couvre-feu en Uruguay vendredi.", "fr")
+    ev = next(e for e in doc.events if e.actor)
+    assert _countries(ev.recipient) == {"URY"}
+
+
+def test_recipient_from_a_nominal_argument(pipe):
+    doc = _doc(pipe, "Norway announced a suspension of flights with Belarus.", "en")
+    ev = next(e for e in doc.events if e.actor)
+    assert _countries(ev.recipient) == {"BLR"}
+
+
+def test_recipient_from_a_condition(pipe):
+    doc = _doc(pipe, "Peru threatened to close the border unless Bolivia paid its debts.", "en")
+    ev = _event(doc, "THREATEN")
+    assert _countries(ev.actor) == {"PER"}
+    assert _countries(ev.recipient) == {"BOL"}
+    doc = _doc(pipe, "Le Pérou a menacé de fermer la frontière si la Bolivie ne paie pas ses dettes.", "fr")
+    ev = _event(doc, "THREATEN")
+    assert _countries(ev.recipient) == {"BOL"}
