@@ -13,7 +13,6 @@ from rich.console import Console
 from rich.table import Table
 
 LANGS = ("auto", "fr", "en")
-INPUT_FORMATS = ("auto", "text", "html", "jsonl")
 OUTPUT_FORMATS = ("table", "jsonl")
 
 
@@ -61,7 +60,7 @@ def code(
     paths: list[str] = typer.Argument(..., help="Files to code (text, HTML or JSONL); '-' reads stdin."),
     lang: str = typer.Option("auto", "--lang", help="Language: auto, fr or en."),
     pub_date: str | None = typer.Option(None, "--pub-date", help="Publication date (YYYY-MM-DD) when the input has none."),
-    input_format: str = typer.Option("auto", "--input-format", help="auto, text, html or jsonl."),
+    input_format: str = typer.Option("auto", "--input-format", help="auto, text, html, jsonl, warc or feed (RSS/Atom)."),
     fmt: str = typer.Option("table", "--format", help="Output: table or jsonl (one event per line)."),
     actors: list[Path] = typer.Option([], "--actors", help="Extra actor dictionary file (repeatable)."),
 ) -> None:
@@ -70,7 +69,9 @@ def code(
     from dragoman.pipeline import Pipeline, PipelineConfig
 
     _check_choice("--lang", lang, LANGS)
-    _check_choice("--input-format", input_format, INPUT_FORMATS)
+    from dragoman.ingest import FORMATS as INGEST_FORMATS
+
+    _check_choice("--input-format", input_format, ("auto", *INGEST_FORMATS))
     _check_choice("--format", fmt, OUTPUT_FORMATS)
     pub = _parse_date(pub_date)
     for p in actors:
@@ -84,7 +85,10 @@ def code(
     for doc in pipeline(docs):
         if doc.failed:
             failed += 1
-            typer.echo(f"error: {_doc_label(doc)}: {_failure(doc)}", err=True)
+            message = _failure(doc)
+            # ingest messages already name FILE[:LINE]; don't say it twice
+            label = "" if _doc_label(doc) in message else f"{_doc_label(doc)}: "
+            typer.echo(f"error: {label}{message}", err=True)
             continue
         for ev in doc.events:
             if fmt == "jsonl":
