@@ -79,22 +79,28 @@ def run(engine: str, workers: int, corpus: Path, out: Path, batch_size: int) -> 
         from dragoman.scale.ray_engine import run_ray as engine_run
     else:
         from dragoman.scale.local import run_local as engine_run
-    done: list[tuple[float, str, int]] = []  # (seconds since start, worker, documents)
+    done: list[tuple[float, str, int, float]] = []  # (seconds since start, worker, documents, worker CPU s)
     for res in engine_run(files, options, frozenset(), frozenset()):
         # The worker's own clock: Ray hands results to the driver in bundles, not one by one.
-        done.append((res.finished_at - wall0, res.worker, res.read))
+        done.append((res.finished_at - wall0, res.worker, res.read, res.cpu_seconds))
     total = time.monotonic() - t0
-    n = sum(d for _, _, d in done)
-    first: dict[str, float] = {}
-    for t, w, _ in done:
-        first.setdefault(w, t)
-    warm = max(first.values())  # every worker has its models loaded
-    after = sum(d for t, _, d in done if t > warm)
-    end = max(t for t, _, _ in done)
-    return {"engine": engine, "workers": workers, "workers_seen": len(first), "docs": n,
+    n = sum(d for _, _, d, _ in done)
+    per: dict[str, list[tuple[float, int, float]]] = {}
+    for t, w, d, c in done:
+        per.setdefault(w, []).append((t, d, c))
+    warm = max(b[0][0] for b in per.values())  # every worker has its models loaded
+    after = sum(d for t, _, d, _ in done if t > warm)
+    end = max(t for t, _, _, _ in done)
+    # Per worker, after its first batch: CPU seconds used, wall seconds, articles coded. On a shared
+    # machine the cores the workers actually got, not the number of workers, bound the rate.
+    cpu = sum(b[-1][2] - b[0][2] for b in per.values())
+    cores = sum((b[-1][2] - b[0][2]) / (b[-1][0] - b[0][0]) for b in per.values() if b[-1][0] > b[0][0])
+    arts = sum(d for b in per.values() for _, d, _ in b[1:])
+    return {"engine": engine, "workers": workers, "workers_seen": len(per), "docs": n,
             "seconds": round(total, 1), "articles_per_s": round(n / total, 3), "warm_at_s": round(warm, 1),
             "steady_articles_per_s": round(after / (end - warm), 3) if end > warm and after else None,
-            "loadavg_1m": round(os.getloadavg()[0], 1)}
+            "loadavg_1m": round(os.getloadavg()[0], 1),
+            "steady_cores_used": round(cores, 2), "cpu_s_per_article": round(cpu / arts, 3) if arts else None}
 
 
 def worker_rss(recs: list[dict]) -> dict:
@@ -155,10 +161,11 @@ def main() -> int:
         print(json.dumps(summary, indent=2))
     else:
         print(f"{'engine':8} {'workers':>7} {'docs':>5} {'seconds':>8} {'art/s':>7} {'warm at s':>9} "
-              f"{'steady art/s':>12} {'load1m':>6}")
+              f"{'steady art/s':>12} {'load1m':>6} {'cores used':>10} {'cpu s/art':>9}")
         for r in results:
             print(f"{r['engine']:8} {r['workers']:>7} {r['docs']:>5} {r['seconds']:>8} {r['articles_per_s']:>7} "
-                  f"{r['warm_at_s']:>9} {r['steady_articles_per_s']!s:>12} {r['loadavg_1m']:>6}")
+                  f"{r['warm_at_s']:>9} {r['steady_articles_per_s']!s:>12} {r['loadavg_1m']:>6} "
+                  f"{r['steady_cores_used']!s:>10} {r['cpu_s_per_article']!s:>9}")
         for engine, eff in summary["efficiency"].items():
             print(f"{engine}: 2 workers / 1 worker = {eff['end_to_end']}x end to end, {eff['steady']}x steady")
         print(f"load average before: {summary['loadavg_before']} on {summary['cpus']} CPUs")

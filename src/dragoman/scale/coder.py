@@ -64,6 +64,7 @@ class BatchResult:
     messages: list[str] = field(default_factory=list)  # first error messages
     worker: str = ""  # host:pid of the worker that coded the batch
     finished_at: float = 0.0  # when the worker finished it (epoch seconds; for throughput measurements)
+    cpu_seconds: float = 0.0  # CPU time of the worker process so far (model loading included)
 
     def to_row(self) -> dict[str, Any]:
         return {k: getattr(self, k) for k in self.__dataclass_fields__}
@@ -118,7 +119,7 @@ class BatchCoder:
             keys.append(doc_id_for(text_hash))
             live.append((doc, text_hash))
         if not keys:
-            res.finished_at = time.time()
+            res.finished_at, res.cpu_seconds = time.time(), time.process_time()
             return res
         res.batch = batch_name(keys)
         now = datetime.now()
@@ -144,7 +145,7 @@ class BatchCoder:
                 res.coded += 1
         del res.messages[10:]
         self._write(res.batch, mentions, documents, errors)
-        res.finished_at = time.time()
+        res.finished_at, res.cpu_seconds = time.time(), time.process_time()
         return res
 
     def _write(self, batch: str, mentions: dict[str, list[dict[str, Any]]],

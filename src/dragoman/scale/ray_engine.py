@@ -101,7 +101,7 @@ def run_ray(files: list[InputFile], options: BatchOptions, done_ids: frozenset[s
                             num_cpus=actor_cpus(cpus, workers), batch_format="default")
         for row in _rows(ds):
             yield BatchResult(batch=row["batch"], messages=json.loads(row["messages"]), worker=str(row["worker"]),
-                              finished_at=float(row["finished_at"]),
+                              finished_at=float(row["finished_at"]), cpu_seconds=float(row["cpu_seconds"]),
                               **{k: int(row[k]) for k in ("read", "coded", "already_done", "skipped", "failed",
                                                           "mentions")})
     finally:
