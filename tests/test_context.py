@@ -125,3 +125,20 @@ def test_recipient_from_a_condition(pipe):
     doc = _doc(pipe, "Le Pérou a menacé de fermer la frontière si la Bolivie ne paie pas ses dettes.", "fr")
     ev = _event(doc, "THREATEN")
     assert _countries(ev.recipient) == {"BOL"}
+
+
+def test_context_cues_validate(tmp_path, monkeypatch):
+    from dragoman.errors import DataFileError
+    from dragoman.events import context
+
+    assert "with" in context.load_context_cues("en").argument_preps
+    assert "moins" in context.load_context_cues("fr").condition_marks
+    (tmp_path / "xx").mkdir()
+    (tmp_path / "xx" / "context_cues.yaml").write_text("argument_preps: [with, on]\ncondition_marks: [if]\n")
+    monkeypatch.setattr(context, "_DATA", tmp_path)
+    context.load_context_cues.cache_clear()
+    try:
+        with pytest.raises(DataFileError, match="argument_preps"):
+            context.load_context_cues("xx")  # a bare YAML on is a boolean
+    finally:
+        context.load_context_cues.cache_clear()

@@ -94,7 +94,8 @@ def apply_context(doc: Document, gazetteer: Any = None) -> None:
         for m in ms:
             if not needs_country(m):
                 continue
-            where, country = _context_country(m, sent, clues.get(si, []), doc_country)
+            people = [c for o in ms if o.kind in _TAKERS and (c := _explicit(o))]
+            where, country = _context_country(m, sent, clues.get(si, []), people, doc_country)
             if country is None:
                 continue
             a = m.actor
@@ -103,7 +104,7 @@ def apply_context(doc: Document, gazetteer: Any = None) -> None:
             a.entry = f"{CONTEXT_PREFIX}{where}:{country}" + (f"+{a.entry}" if a.entry else "")
 
 
-def _context_country(m: ActorMention, sent: Any, clues: list[tuple[int, str]],
+def _context_country(m: ActorMention, sent: Any, clues: list[tuple[int, str]], participants: list[str],
                      doc_country: str | None) -> tuple[str, str | None]:
     if sent is not None and sent.span is not None and sent.span.doc.has_annotation("DEP"):
         sdoc = sent.span.doc
@@ -116,7 +117,9 @@ def _context_country(m: ActorMention, sent: Any, clues: list[tuple[int, str]],
     if sentence is not None:
         return "sentence", sentence
     if len({c for _t, c in clues}) > 1:
-        return "sentence", None  # two countries compete: no guess
+        # countries compete: the people of the scene (nationality + role/person) may still agree
+        # ("an Argentine judge ordered ex-president X ... arms sales to Croatia"), else no guess
+        return "participants", _unique(Counter(participants))
     return "document", doc_country
 
 

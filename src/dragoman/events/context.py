@@ -16,18 +16,18 @@ The evidence ``rule`` gets ``+recipient:<mechanism>`` so ``explain`` shows the i
 
 from __future__ import annotations
 
+from dataclasses import dataclass
+from functools import lru_cache
+from pathlib import Path
 from typing import Any
 
+import yaml
+
+from dragoman.errors import DataFileError
 from dragoman.schema import Actor, Document, Event, Sentence
 
-# Prepositions whose object is the target or the place of an act (case-folded).
-_ARG_PREPS = {
-    "en": frozenset(("with", "against", "on", "to", "in", "into", "from", "upon", "toward", "towards", "at",
-                     "inside")),
-    "fr": frozenset(("avec", "contre", "sur", "à", "a", "en", "au", "aux", "dans", "vers", "envers", "de", "du",
-                     "des")),
-}
-_CONDITION = {"en": frozenset(("if", "unless")), "fr": frozenset(("si", "s'", "moins", "sauf"))}
+_DATA = Path(__file__).resolve().parents[1] / "data"
+
 _COMPLEMENTS = frozenset(("xcomp", "ccomp", "advcl"))
 _OBJECTS = frozenset(("dobj", "obj", "nsubjpass", "nsubj:pass", "attr"))
 _SUBJECTS = frozenset(("nsubj", "nsubjpass", "nsubj:pass", "csubj"))
@@ -38,18 +38,47 @@ _NON_STATE = frozenset(("OPP", "PTY", "REB", "CVL", "LAB", "EDU", "MED", "REL", 
 _NO_PLACE_TYPES = frozenset(("CONSULT", "AGREE"))  # where people meet or sign is no recipient
 
 
+@dataclass(frozen=True)
+class ContextCues:
+    argument_preps: frozenset[str]
+    condition_marks: frozenset[str]
+
+
+@lru_cache(maxsize=4)
+def load_context_cues(lang: str) -> ContextCues | None:
+    """``data/<lang>/context_cues.yaml`` (None for a language without one)."""
+    path = _DATA / lang / "context_cues.yaml"
+    if not path.is_file():
+        return None
+    try:
+        data = yaml.safe_load(path.read_text(encoding="utf-8"))
+    except yaml.YAMLError as err:
+        mark = getattr(err, "problem_mark", None)
+        raise DataFileError(f"invalid YAML: {getattr(err, 'problem', err)}",
+                            where=f"{path}:{mark.line + 1}" if mark else str(path)) from err
+    lists = {}
+    for key in ("argument_preps", "condition_marks"):
+        value = (data or {}).get(key) if isinstance(data, dict) else None
+        if not isinstance(value, list) or not value or not all(isinstance(v, str) and v.strip() for v in value):
+            raise DataFileError(f"key {key!r} must be a non-empty list of strings", where=str(path))
+        lists[key] = frozenset(v.strip().lower() for v in value)
+    return ContextCues(**lists)
+
+
 def add_context_recipient(doc: Document, sent: Sentence, head: Any, ev: Event) -> None:
     """Fill ``ev.recipient`` from the context when it is empty (in place)."""
-    if ev.recipient or doc.lang not in _ARG_PREPS:
+    if ev.recipient or doc.lang is None:
         return
-    lang = doc.lang
+    cues = load_context_cues(doc.lang)
+    if cues is None:
+        return
     mentions = [m for m in doc.actor_mentions if m.sentence_index == sent.index]
     actor_keys = {a.start for a in ev.actor if a.start is not None}
     chain = _chain(head)
-    found = _condition(chain, mentions, lang, actor_keys)
+    found = _condition(chain, mentions, cues, actor_keys)
     how = "condition"
     if found is None:
-        found, how = _argument(doc, sent, chain, mentions, lang, actor_keys, ev.type), "argument"
+        found, how = _argument(doc, sent, chain, mentions, doc.lang, cues, actor_keys, ev.type), "argument"
     if found is None:
         found, how = _domestic(ev), "domestic-default"
     if found is None:
@@ -65,7 +94,7 @@ def _chain(head: Any) -> list[Any]:
     for _ in range(2):
         frontier = [c for t in frontier for c in t.children if c.dep_ in _COMPLEMENTS and c.pos_ in ("VERB", "AUX")]
         out += frontier
-    out += [c for t in list(out) for c in t.children if c.dep_ in _OBJECTS and c.pos_ in ("NOUN", "PROPN")]
+    out += [c for t in list(out) for c in t.children if c.dep_ in _OBJECTS and c.pos_ != "PRON"]
     # "a suspension of flights with X": the argument hangs on the noun after "of"
     out += [g for t in list(out) for c in t.children if c.dep_ == "prep" and c.lower_ == "of"
             for g in c.children if g.dep_ == "pobj"]
@@ -80,14 +109,14 @@ def _mention_at(mentions: list[Any], tokens: Any) -> Any:
     return None
 
 
-def _condition(chain: list[Any], mentions: list[Any], lang: str, actor_keys: set) -> Actor | None:
+def _condition(chain: list[Any], mentions: list[Any], cues: ContextCues, actor_keys: set) -> Actor | None:
     for t in chain:
         for c in t.children:
             if c.dep_ != "advcl":
                 continue
             marks = {m.lower_ for m in c.children if m.dep_ in ("mark", "fixed") or m.dep_.startswith("mark")}
             marks |= {g.lower_ for m in c.children if m.dep_ == "mark" for g in m.children}
-            if not marks & _CONDITION[lang]:
+            if not marks & cues.condition_marks:
                 continue
             subj = [s for s in c.children if s.dep_ in _SUBJECTS]
             for s in subj:
@@ -98,9 +127,16 @@ def _condition(chain: list[Any], mentions: list[Any], lang: str, actor_keys: set
 
 
 def _argument(doc: Document, sent: Sentence, chain: list[Any], mentions: list[Any], lang: str,
-              actor_keys: set, etype: str) -> Actor | None:
-    preps = _ARG_PREPS[lang]
+              cues: ContextCues, actor_keys: set, etype: str) -> Actor | None:
+    preps = cues.argument_preps
     places = [p for p in doc.place_mentions if p.sentence_index == sent.index and p.location.country]
+    head = chain[0]
+    # the object of a complement clause is the target: "went on hunger strike to protest X's failure"
+    for t in chain[1:]:
+        if t.dep_ in _OBJECTS and t.head != head and t.head.pos_ in ("VERB", "AUX"):
+            m = _mention_at(mentions, list(t.subtree))
+            if m is not None and m.start not in actor_keys:
+                return _copy(m.actor)
     for t in chain:
         for c in t.children:
             if lang == "en":
@@ -138,7 +174,7 @@ def _domestic(ev: Event) -> Actor | None:
         return None
     a = actors[0]
     if ev.type == "PROTEST":
-        if a.sector in ("GOV", "MIL", "COP", "JUD", "LEG", "SPY"):
+        if a.sector in ("GOV", "MIL", "SPY"):
             return None  # a government's "protest" is diplomatic and needs a named target
     elif a.sector not in _NON_STATE:
         return None
