@@ -208,7 +208,7 @@ class Corpus:
                               for j in range(rng.randint(1, 50)))
             if i % 4 == 3:  # a JavaScript-only page with a notice: the notice is all the text there is
                 self.write(f"html/only_scripts_{i:02d}.html", f"<html><head>{scripts}</head><body>{scripts}"
-                           "<noscript>Please enable JavaScript to read this page.</noscript></body></html>",
+                           f"<noscript>Please enable JavaScript to read page {i}.</noscript></body></html>",
                            "HTML with only scripts and a noscript notice", "document")
             else:
                 self.write(f"html/only_scripts_{i:02d}.html", f"<html><head>{scripts}</head><body>{scripts}"
