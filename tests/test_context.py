@@ -134,7 +134,7 @@ def test_context_cues_validate(tmp_path, monkeypatch):
     assert "with" in context.load_context_cues("en").argument_preps
     assert "moins" in context.load_context_cues("fr").condition_marks
     (tmp_path / "xx").mkdir()
-    (tmp_path / "xx" / "context_cues.yaml").write_text("argument_preps: [with, on]\ncondition_marks: [if]\n")
+    (tmp_path / "xx" / "context_cues.yaml").write_text("argument_preps: [with, on]\ncondition_marks: [if]\npurpose_marks: [to]\n")
     monkeypatch.setattr(context, "_DATA", tmp_path)
     context.load_context_cues.cache_clear()
     try:

@@ -34,7 +34,7 @@ _SUBJECTS = frozenset(("nsubj", "nsubjpass", "nsubj:pass", "csubj"))
 _DOMESTIC_TYPES = frozenset(("PROTEST", "CONCEDE", "REJECT", "COERCE"))
 # Sectors of a country's people rather than its state: their protests target their government.
 _NON_STATE = frozenset(("OPP", "PTY", "REB", "CVL", "LAB", "EDU", "MED", "REL", "SOC", "BUS", "AGR", "JRN",
-                        "ELI", "UAF", "REF"))
+                        "UAF", "REF"))
 _NO_PLACE_TYPES = frozenset(("CONSULT", "AGREE"))  # where people meet or sign is no recipient
 
 
@@ -42,6 +42,7 @@ _NO_PLACE_TYPES = frozenset(("CONSULT", "AGREE"))  # where people meet or sign i
 class ContextCues:
     argument_preps: frozenset[str]
     condition_marks: frozenset[str]
+    purpose_marks: frozenset[str]
 
 
 @lru_cache(maxsize=4)
@@ -57,7 +58,7 @@ def load_context_cues(lang: str) -> ContextCues | None:
         raise DataFileError(f"invalid YAML: {getattr(err, 'problem', err)}",
                             where=f"{path}:{mark.line + 1}" if mark else str(path)) from err
     lists = {}
-    for key in ("argument_preps", "condition_marks"):
+    for key in ("argument_preps", "condition_marks", "purpose_marks"):
         value = (data or {}).get(key) if isinstance(data, dict) else None
         if not isinstance(value, list) or not value or not all(isinstance(v, str) and v.strip() for v in value):
             raise DataFileError(f"key {key!r} must be a non-empty list of strings", where=str(path))
@@ -67,14 +68,16 @@ def load_context_cues(lang: str) -> ContextCues | None:
 
 def add_context_recipient(doc: Document, sent: Sentence, head: Any, ev: Event) -> None:
     """Fill ``ev.recipient`` from the context when it is empty (in place)."""
-    if ev.recipient or doc.lang is None:
-        return
+    if ev.recipient or not ev.actor or doc.lang is None:
+        return  # a participant-less mention is background or a duplicate: a recipient would keep it
     cues = load_context_cues(doc.lang)
     if cues is None:
         return
     mentions = [m for m in doc.actor_mentions if m.sentence_index == sent.index]
     actor_keys = {a.start for a in ev.actor if a.start is not None}
-    chain = _chain(head)
+    from dragoman.events.cues import load_event_cues
+
+    chain = _chain(head, cues, load_event_cues(doc.lang).speech_verbs)
     found = _condition(chain, mentions, cues, actor_keys)
     how = "condition"
     if found is None:
@@ -88,16 +91,28 @@ def add_context_recipient(doc: Document, sent: Sentence, head: Any, ev: Event) -
         e.rule = (e.rule or "") + "+recipient:" + how
 
 
-def _chain(head: Any) -> list[Any]:
-    """The trigger, its complement clauses (two levels) and the objects of each."""
-    out, frontier = [head], [head]
+def _chain(head: Any, cues: ContextCues, speech: frozenset[str]) -> list[Any]:
+    """The trigger and its objects, then its complement clauses (two levels) and theirs, nearest first.
+
+    Speech verbs ("..., a rapporté un journal") and adverbial clauses with a mark other than a
+    purpose mark ("while", "tandis que") are other statements, not complements."""
+    def objects(t: Any) -> list[Any]:
+        objs = [c for c in t.children if c.dep_ in _OBJECTS and c.pos_ != "PRON"]
+        # "a suspension of flights with X": the argument hangs on the noun after "of"
+        return objs + [g for o in [t, *objs] for c in o.children if c.dep_ == "prep" and c.lower_ == "of"
+                       for g in c.children if g.dep_ == "pobj"]
+
+    def complement(c: Any) -> bool:
+        if c.dep_ not in _COMPLEMENTS or c.pos_ not in ("VERB", "AUX") or c.lemma_.lower() in speech:
+            return False
+        marks = {m.lower_ for m in c.children if m.dep_ == "mark"}
+        return c.dep_ != "advcl" or not marks or bool(marks & cues.purpose_marks)
+
+    out, frontier = [head, *objects(head)], [head]
     for _ in range(2):
-        frontier = [c for t in frontier for c in t.children if c.dep_ in _COMPLEMENTS and c.pos_ in ("VERB", "AUX")]
-        out += frontier
-    out += [c for t in list(out) for c in t.children if c.dep_ in _OBJECTS and c.pos_ != "PRON"]
-    # "a suspension of flights with X": the argument hangs on the noun after "of"
-    out += [g for t in list(out) for c in t.children if c.dep_ == "prep" and c.lower_ == "of"
-            for g in c.children if g.dep_ == "pobj"]
+        frontier = [c for t in frontier for c in t.children if complement(c)]
+        for c in frontier:
+            out += [c, *objects(c)]
     return out
 
 
@@ -130,10 +145,10 @@ def _argument(doc: Document, sent: Sentence, chain: list[Any], mentions: list[An
               cues: ContextCues, actor_keys: set, etype: str) -> Actor | None:
     preps = cues.argument_preps
     places = [p for p in doc.place_mentions if p.sentence_index == sent.index and p.location.country]
-    head = chain[0]
-    # the object of a complement clause is the target: "went on hunger strike to protest X's failure"
+    # a participant inside an object names the target: "rejected an American offer", "rejected the
+    # changes proposed by X", "went on hunger strike to protest X's failure"
     for t in chain[1:]:
-        if t.dep_ in _OBJECTS and t.head != head and t.head.pos_ in ("VERB", "AUX"):
+        if t.dep_ in _OBJECTS and t.head.pos_ in ("VERB", "AUX"):
             m = _mention_at(mentions, list(t.subtree))
             if m is not None and m.start not in actor_keys:
                 return _copy(m.actor)
