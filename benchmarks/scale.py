@@ -115,13 +115,14 @@ def worker_rss(recs: list[dict]) -> dict:
         return float("nan")
 
     out = {"rss_mb_start": round(rss())}
-    coder = BatchCoder(BatchOptions(out=tempfile.mkdtemp()))
-    coder.warm_up()
-    out["rss_mb_models_loaded"] = round(rss())
-    docs = [document_from_text(r["text"], doc_id=f"d{i}") for i, r in enumerate(recs)]
-    for k in range(0, len(docs), 8):
-        coder.code(docs[k:k + 8])
-    out["rss_mb_after_coding"] = round(rss())
+    with tempfile.TemporaryDirectory(prefix="dragoman-scale-rss-") as tmpdir:
+        coder = BatchCoder(BatchOptions(out=tmpdir))
+        coder.warm_up()
+        out["rss_mb_models_loaded"] = round(rss())
+        docs = [document_from_text(r["text"], doc_id=f"d{i}") for i, r in enumerate(recs)]
+        for k in range(0, len(docs), 8):
+            coder.code(docs[k:k + 8])
+        out["rss_mb_after_coding"] = round(rss())
     out["docs"] = len(docs)
     return out
 
@@ -138,15 +139,16 @@ def main() -> int:
     if args.rss:
         print(json.dumps(worker_rss(recs)))
         return 0
-    tmp = Path(tempfile.mkdtemp(prefix="dragoman-scale-bench-"))
-    corpus = write_corpus(recs, tmp / "corpus")
     results = []
     load_before = os.getloadavg()
-    for engine in args.engines.split(","):
-        for workers in (1, 2):
-            row = run(engine, workers, corpus, tmp / f"out-{engine}-{workers}", args.batch_size)
-            results.append(row)
-            print(json.dumps(row), file=sys.stderr, flush=True)
+    with tempfile.TemporaryDirectory(prefix="dragoman-scale-bench-") as tmpdir:
+        tmp = Path(tmpdir)
+        corpus = write_corpus(recs, tmp / "corpus")
+        for engine in args.engines.split(","):
+            for workers in (1, 2):
+                row = run(engine, workers, corpus, tmp / f"out-{engine}-{workers}", args.batch_size)
+                results.append(row)
+                print(json.dumps(row), file=sys.stderr, flush=True)
     summary = {"cpus": os.cpu_count(), "loadavg_before": [round(x, 1) for x in load_before], "runs": results,
                "efficiency": {}}
     for engine in args.engines.split(","):
