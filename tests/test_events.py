@@ -245,3 +245,40 @@ def test_pronominal_verb_is_not_passive(pipe):
     doc = _events(pipe, "Les États-Unis et la Jordanie se sont mis d'accord sur un nouveau pacte.", "fr")
     ev = _one(doc, "AGREE")
     assert _countries(ev.actor) == {"USA", "JOR"}
+
+
+# --- agentivity of material conflict (dragoman.events.agentivity)
+
+def _material(doc):
+    return [e for e in doc.events if e.type in ("ASSAULT", "COERCE") and e.status == "occurred"]
+
+
+@pytest.mark.parametrize("text,lang", [
+    ("Un incendie s'est déclaré dans l'entrepôt. Plusieurs maisons ont été détruites par les flammes.", "fr"),
+    ("Une fuite de gaz a fait exploser la chaudière de l'immeuble.", "fr"),
+    ("Flood waters hit the town and several bridges were destroyed.", "en"),
+])
+def test_natural_causes_give_no_attack(pipe, text, lang):
+    doc = _events(pipe, text, lang)
+    assert not _material(doc), [(e.type, e.evidence[0].trigger.text) for e in doc.events]
+    assert any(n.get("outcome") == "no agent that can act" for n in doc.trace)
+
+
+def test_bombing_by_armed_men_is_assault(pipe):
+    doc = _events(pipe, "Des hommes armés ont fait exploser une voiture piégée devant la caserne.", "fr")
+    assert _one(doc, "ASSAULT").status == "occurred"
+
+
+def test_attack_by_unresolved_thugs_is_assault(pipe):
+    doc = _events(pipe, "Le commerçant a été frappé par des voyous à la sortie du marché.", "fr")
+    assert _one(doc, "ASSAULT").status == "occurred"
+
+
+def test_gunmen_attack_is_assault_en(pipe):
+    doc = _events(pipe, "Gunmen attacked a police checkpoint near the border on Sunday.", "en")
+    assert _one(doc, "ASSAULT").status == "occurred"
+
+
+def test_police_arrest_is_coerce(pipe):
+    doc = _events(pipe, "La police a arrêté trois manifestants jeudi à Dakar.", "fr")
+    assert _one(doc, "COERCE").status == "occurred"

@@ -30,6 +30,7 @@ FURNITURE = "page furniture"
 IN_ACTOR_NAME = "trigger inside an actor name"
 SUPERSEDED = "superseded by a longer trigger"
 SUBSUMED = "restates another event"
+NOT_AGENTIVE = "no agent that can act"
 
 
 class EventStage:
@@ -203,6 +204,7 @@ def _fill_countries(actors: list[Any], recipients: list[Any], location: Any, ety
 def code_document(doc: Document) -> None:
     """Fill ``doc.events`` (and ``doc.trace``) for one parsed document."""
     from dragoman.dates import event_date
+    from dragoman.events.agentivity import non_agentive
     from dragoman.events.attach import MentionIndex, Participant, attach, obligations
     from dragoman.events.context import add_context_recipient
     from dragoman.events.cues import load_event_cues
@@ -312,6 +314,10 @@ def code_document(doc: Document) -> None:
                 "actor": [p.actor.code or p.actor.country or p.actor.text for p in att.actors],
                 "recipient": [p.actor.code or p.actor.country or p.actor.text for p in att.recipients],
             }
+            why_not = non_agentive(entry.type, head_tok, bool(att.actors), cues)
+            if why_not:
+                trace(sent, NOT_AGENTIVE, **info, reason=why_not)
+                continue
             if not has_args and not _strong(entry, head_tok):
                 trace(sent, NO_ARGS, **info, reason="weak trigger (noun/adjective) with no participant")
                 continue

@@ -25,6 +25,7 @@ _EVENT_LIST_KEYS = (
     "verb_actor", "verb_recipient", "pair_words", "furniture", "destination_preps",
     "act_nouns", "obligation_modals", "personal_pronouns",
 )
+_EVENT_OPTIONAL_LISTS = ("nonagent_causes", "human_agents", "weapon_cues")
 _STATUS_LIST_KEYS = (
     "future_aux", "backshift_aux", "hypothetical_aux", "hedges", "planned_governors",
     "hypothetical_governors", "negating_governors", "negation_words", "condition_marks",
@@ -79,6 +80,10 @@ class EventCues:
     act_nouns: frozenset[str] = frozenset()
     obligation_modals: frozenset[str] = frozenset()
     personal_pronouns: frozenset[str] = frozenset()
+    # agentivity of material conflict (dragoman.events.agentivity)
+    nonagent_causes: frozenset[str] = frozenset()
+    human_agents: frozenset[str] = frozenset()
+    weapon_cues: frozenset[str] = frozenset()
 
     def is_furniture(self, text: str) -> bool:
         return any(p.search(text) for p in self.furniture)
@@ -139,6 +144,7 @@ def load_event_cues(lang: str) -> EventCues:
         act_nouns=frozenset(lists["act_nouns"]),
         obligation_modals=frozenset(lists["obligation_modals"]),
         personal_pronouns=frozenset(lists["personal_pronouns"]),
+        **{k: frozenset(_str_list(data, k, path, required=False)) for k in _EVENT_OPTIONAL_LISTS},
     )
 
 

@@ -1,0 +1,70 @@
+"""Agentivity of material conflict: an attack or an arrest needs someone who acts.
+
+"Les flammes ont détruit la cuisine", "des inondations ont frappé la ville", "plusieurs vitres ont
+explosé" use ASSAULT verbs without an agent that can act. An ASSAULT/COERCE trigger is dropped when
+its agent (subject, "par"/"by" phrase, or genitive of a noun) is a natural force, fire, machine or
+accident (``nonagent_causes`` in event_cues.yaml); an ASSAULT is also dropped when it has no actor, no
+human agent (``human_agents``: "des voyous", "un kamikaze") and no weapon or attack cue in the sentence
+(``weapon_cues``: bombe, arme, tir, attentat).
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from dragoman.events import syntax
+
+_MATERIAL = ("ASSAULT", "COERCE")
+
+
+def _words(tok: Any) -> set[str]:
+    return {tok.lower_, (tok.lemma_ or tok.lower_).lower()}
+
+
+def _agent_tokens(head: Any, cues: Any) -> list[Any]:
+    """Who or what does the act: active subject, passive agent, or a noun's genitive/agent phrase."""
+    from dragoman.events.attach import find_subjects
+
+    out: list[Any] = list(syntax.agents(head))
+    if head.pos_ in ("VERB", "AUX"):
+        if not syntax.is_passive(head):
+            subs, _ = find_subjects(head, cues)
+            out.extend(subs)
+    else:
+        for c in head.children:
+            if c.dep_ in ("nmod", "prep") and (syntax.prep_of(c) or c.lower_) in (
+                    set(cues.genitive_preps) | set(cues.agent_preps)):
+                out.append(c)
+        if not out and head.dep_ in syntax.SUBJ:
+            out.append(head)  # "l'incendie a tué": the noun is its own cause below
+    # "des hommes armés", "les débris de verre": look at the head and its modifiers
+    more = []
+    for t in out:
+        more.extend(c for c in t.children if c.dep_ in ("amod", "nmod", "acl", "compound", "flat:name"))
+    return out + more
+
+
+def non_agentive(entry_type: str, head: Any, has_actor: bool, cues: Any) -> str | None:
+    """Why this material-conflict trigger has no agent that can act, or None if it has one."""
+    if entry_type not in _MATERIAL:
+        return None
+    if _words(head) & cues.weapon_cues:
+        return None  # "bombarder", "attentat": the trigger is itself an attack with weapons
+    agents = _agent_tokens(head, cues)
+    if not any(_words(t) & cues.weapon_cues for t in agents):  # "tear gas", "une bombe": not a cause
+        for t in agents:
+            if _words(t) & cues.nonagent_causes:
+                return f"non-agentive cause '{t.text}'"
+    if entry_type != "ASSAULT" or has_actor:
+        return None
+    sent = head.sent
+    if any(_words(t) & cues.weapon_cues for t in sent):
+        return None
+    if any(t.pos_ in ("PRON", "PROPN") or _words(t) & cues.human_agents for t in agents):
+        return None
+    for t in sent:
+        if _words(t) & cues.nonagent_causes:
+            return f"no agent, cause '{t.text}' in the sentence"
+    if head.pos_ not in ("VERB", "AUX"):
+        return None  # an attack noun ("invasion", "meurtre") names a deliberate act by itself
+    return "no agent and no weapon or attack cue"
