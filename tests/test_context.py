@@ -142,3 +142,10 @@ def test_context_cues_validate(tmp_path, monkeypatch):
             context.load_context_cues("xx")  # a bare YAML on is a boolean
     finally:
         context.load_context_cues.cache_clear()
+
+
+def test_a_reporting_source_gives_no_country(pipe):
+    # the spokesman's country is where the news comes from, not the government's
+    doc = _doc(pipe, "Le gouvernement a décrété l'état de siège en Bolivie, a indiqué un porte-parole de "
+                     "l'ambassade du Pérou.", "fr")
+    assert _mention(doc, "gouvernement").country in (None, "BOL")

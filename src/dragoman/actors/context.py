@@ -87,6 +87,7 @@ def apply_context(doc: Document, gazetteer: Any = None) -> None:
         if gazetteer is not None and sent.span is not None:
             found += _place_countries(sent.span, [(m.token_start, m.token_end) for m in ms], gazetteer)
         clues[si] = found
+    speech = _speech_verbs(doc.lang)
     lead = _lead_sentences(doc)
     doc_country = _unique(Counter(c for si in lead for _t, c in clues.get(si, [])), dominance=2.0)
     for si, ms in by_sent.items():
@@ -94,7 +95,7 @@ def apply_context(doc: Document, gazetteer: Any = None) -> None:
         for m in ms:
             if not needs_country(m):
                 continue
-            people = [c for o in ms if o.kind in _TAKERS and (c := _explicit(o))]
+            people = [c for o in ms if o.kind in _TAKERS and (c := _explicit(o)) and not _reporter(o, sent, speech)]
             where, country = _context_country(m, sent, clues.get(si, []), people, doc_country)
             if country is None:
                 continue
@@ -121,6 +122,25 @@ def _context_country(m: ActorMention, sent: Any, clues: list[tuple[int, str]], p
         # ("an Argentine judge ordered ex-president X ... arms sales to Croatia"), else no guess
         return "participants", _unique(Counter(participants))
     return "document", doc_country
+
+
+def _speech_verbs(lang: str | None) -> frozenset[str]:
+    if lang not in ("en", "fr"):
+        return frozenset()
+    from dragoman.events.cues import load_event_cues  # the events stage's speech verbs (data file)
+
+    return load_event_cues(lang).speech_verbs
+
+
+def _reporter(m: ActorMention, sent: Any, speech: frozenset[str]) -> bool:
+    """Is the mention the source of a report ("..., a spokeswoman of the US embassy said")? Its
+    country says where the news comes from, not whose people act."""
+    if sent is None or sent.span is None or not sent.span.doc.has_annotation("DEP"):
+        return False
+    t = sent.span.doc[m.token_start:m.token_end].root
+    while t.pos_ not in ("VERB", "AUX") and t.head.i != t.i:
+        t = t.head
+    return t.lemma_.lower() in speech
 
 
 def _lead_sentences(doc: Document) -> Iterable[int]:
