@@ -149,3 +149,12 @@ def test_a_reporting_source_gives_no_country(pipe):
     doc = _doc(pipe, "Le gouvernement a décrété l'état de siège en Bolivie, a indiqué un porte-parole de "
                      "l'ambassade du Pérou.", "fr")
     assert _mention(doc, "gouvernement").country in (None, "BOL")
+
+
+def test_phrase_country_not_through_other_prepositions(pipe):
+    # "along its border with Peru" is no part of the army's name: no country from that phrase
+    doc = _doc(pipe, "The army was deployed along the border with Peru by Bolivian and Chilean leaders.", "en")
+    army = _mention(doc, "army")
+    assert not (army.entry or "").startswith("context:phrase")
+    doc = _doc(pipe, "Le gouvernement de la province bolivienne a ordonné des patrouilles.", "fr")
+    assert _mention(doc, "gouvernement").country == "BOL"

@@ -22,6 +22,9 @@ _TAKERS = frozenset(("role", "person", "group"))
 _PHRASE_STOP = frozenset(("relcl", "acl", "acl:relcl", "advcl", "ccomp", "xcomp", "conj", "cc", "parataxis",
                           "punct"))
 _PLACE_LABELS = frozenset(("GPE", "LOC"))
+# Genitive and locative prepositions that keep a complement inside a noun phrase (grammar words
+# shared by every mention, like the dependency labels above).
+_PHRASE_PREPS = frozenset(("of", "in", "de", "du", "des", "d'", "en"))
 
 
 def needs_country(m: ActorMention) -> bool:
@@ -50,12 +53,23 @@ def _place_countries(span: Any, taken: list[tuple[int, int]], gaz: Any) -> list[
 
 
 def _phrase_tokens(head: Any) -> set[int]:
-    """Indices of the noun phrase headed by ``head`` without its clauses and conjuncts."""
+    """Indices of the noun phrase headed by ``head``: its modifiers, appositions and genitive or
+    locative complements ("the government of Sindh province", "police in Seoul", "la police du
+    Sind"), not its clauses, conjuncts or other prepositional phrases ("the army along its border
+    with Israel")."""
     out, stack = set(), [head]
     while stack:
         t = stack.pop()
         out.add(t.i)
-        stack.extend(c for c in t.children if c.dep_ not in _PHRASE_STOP)
+        for c in t.children:
+            if c.dep_ in _PHRASE_STOP:
+                continue
+            if c.dep_ == "prep" and c.lower_ not in _PHRASE_PREPS:
+                continue
+            if c.dep_.startswith("nmod") and any(g.dep_ == "case" and g.lower_ not in _PHRASE_PREPS
+                                                 for g in c.children):
+                continue
+            stack.append(c)
     return out
 
 
