@@ -282,3 +282,20 @@ def test_gunmen_attack_is_assault_en(pipe):
 def test_police_arrest_is_coerce(pipe):
     doc = _events(pipe, "La police a arrêté trois manifestants jeudi à Dakar.", "fr")
     assert _one(doc, "COERCE").status == "occurred"
+
+
+def test_pronominal_stop_is_not_an_arrest(pipe):
+    doc = _events(pipe, "Le cycliste s'est arrêté devant la boulangerie.", "fr")
+    assert not _material(doc)
+
+
+def test_pronominal_attack_with_target_is_assault(pipe):
+    doc = _events(pipe, "Des hommes armés se sont attaqués au poste de police.", "fr")
+    assert _one(doc, "ASSAULT").status == "occurred"
+
+
+def test_purpose_arrest_not_occurred_but_protest_in_streets_is(pipe):
+    doc = _events(pipe, "Une enquête a été ouverte dans le but d'arrêter les cambrioleurs.", "fr")
+    assert not [e for e in doc.events if e.type == "COERCE" and e.status == "occurred"]
+    doc = _events(pipe, "Des milliers d'habitants sont descendus dans la rue pour manifester contre la réforme.", "fr")
+    assert _one(doc, "PROTEST").status == "occurred"

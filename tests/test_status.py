@@ -38,6 +38,10 @@ def _status(parse, lang: str, text: str, word: str) -> str:
     ("Séoul a nié avoir attaqué le navire.", "attaqué", "negated"),
     ("La police a arrêté douze manifestants.", "arrêté", "occurred"),
     ("La police a procédé à des arrestations.", "arrestations", "occurred"),
+    # purpose clauses state a goal, not a fact; a past infinitive after "pour" gives a reason
+    ("Une enquête a été ouverte dans le but d'arrêter les cambrioleurs.", "arrêter", "hypothetical"),
+    ("Les gendarmes sont venus afin d'interpeller le suspect.", "interpeller", "hypothetical"),
+    ("Il a été condamné pour avoir frappé un gardien.", "frappé", "occurred"),
 ])
 def test_french_status(parse, text, word, expected):
     assert _status(parse, "fr", text, word) == expected
@@ -58,6 +62,8 @@ def test_french_status(parse, text, word, expected):
     # the refusal itself is an event that occurred (REJECT), not a negated one
     ("Seoul refused to meet the envoy.", "refused", "occurred"),
     ("Police arrested 12 protesters.", "arrested", "occurred"),
+    ("Troops surrounded the village in order to arrest the rebel leader.", "arrest", "hypothetical"),
+    ("Troops surrounded the village in order to arrest the rebel leader.", "surrounded", "occurred"),
 ])
 def test_english_status(parse, text, word, expected):
     assert _status(parse, "en", text, word) == expected

@@ -307,6 +307,9 @@ def code_document(doc: Document) -> None:
             att = attach(m, head_tok, idx, lang, previous=previous,
                          previous_event_actors=previous_event_actors, previous_actors=previous_actors)
             st = detect_status(head_tok, lang)
+            if st.purpose and st.status == "hypothetical" and entry.type == "PROTEST":
+                # "descendus dans la rue pour manifester": taking to the streets to protest is the protest
+                st = replace(st, status="occurred", cue=None)
             has_args = bool(att.actors or att.recipients)
             info = {
                 "trigger": trig_text, "entry": entry.id, "rule": att.rule, "status": st.status,
@@ -314,7 +317,7 @@ def code_document(doc: Document) -> None:
                 "actor": [p.actor.code or p.actor.country or p.actor.text for p in att.actors],
                 "recipient": [p.actor.code or p.actor.country or p.actor.text for p in att.recipients],
             }
-            why_not = non_agentive(entry.type, head_tok, bool(att.actors), cues)
+            why_not = non_agentive(entry.type, head_tok, bool(att.actors), cues, phrase=entry.is_phrase)
             if why_not:
                 trace(sent, NOT_AGENTIVE, **info, reason=why_not)
                 continue

@@ -44,10 +44,24 @@ def _agent_tokens(head: Any, cues: Any) -> list[Any]:
     return out + more
 
 
-def non_agentive(entry_type: str, head: Any, has_actor: bool, cues: Any) -> str | None:
-    """Why this material-conflict trigger has no agent that can act, or None if it has one."""
+def _pronominal(verb: Any) -> bool:
+    # "s'attaquer à X", "s'en prendre à X" keep a target: still an attack
+    if any(c.dep_ in ("obl", "obl:arg", "obl:mod", "iobj") and syntax.prep_of(c) == "à" for c in verb.children):
+        return False
+    return any(c.dep_ in ("expl:comp", "expl:pv", "expl:pass", "expl") or
+               (c.pos_ == "PRON" and "Yes" in c.morph.get("Reflex") and c.dep_ in ("obj", "iobj"))
+               for c in verb.children if c.i < verb.i)
+
+
+def non_agentive(entry_type: str, head: Any, has_actor: bool, cues: Any, *, phrase: bool = False) -> str | None:
+    """Why this material-conflict trigger has no agent that can act, or None if it has one.
+
+    ``phrase``: the entry is a multi-word phrase (it may be pronominal itself: "se battre")."""
     if entry_type not in _MATERIAL:
         return None
+    if not phrase and head.pos_ in ("VERB", "AUX") and _pronominal(head):
+        # "s'est arrêté", "s'est blessé", "s'est déporté": the subject undergoes, nobody coerces
+        return "pronominal use of a transitive verb"
     if _words(head) & cues.weapon_cues:
         return None  # "bombarder", "attentat": the trigger is itself an attack with weapons
     agents = _agent_tokens(head, cues)

@@ -31,7 +31,7 @@ _STATUS_LIST_KEYS = (
     "hypothetical_governors", "negating_governors", "negation_words", "condition_marks",
 )
 _STATUS_OPTIONAL_LISTS = ("planned_conditional", "future_endings", "conditional_endings", "planned_adjectives",
-                          "present_only_governors")
+                          "present_only_governors", "purpose_marks", "purpose_nouns")
 
 
 def _read(path: Path) -> dict[str, Any]:
@@ -107,6 +107,8 @@ class StatusCues:
     irregular_stems: dict[str, str]
     planned_adjectives: frozenset[str] = frozenset()
     present_only_governors: frozenset[str] = frozenset()
+    purpose_marks: tuple[str, ...] = ()  # "pour", "afin de", "in order to": a goal, not a fact
+    purpose_nouns: frozenset[str] = frozenset()  # "dans le but de", "with the aim of"
 
 
 @lru_cache(maxsize=8)
@@ -174,4 +176,6 @@ def load_status_cues(lang: str) -> StatusCues:
         irregular_stems={k.lower(): v.lower() for k, v in stems.items()},
         planned_adjectives=frozenset(opt["planned_adjectives"]),
         present_only_governors=frozenset(opt["present_only_governors"]),
+        purpose_marks=opt["purpose_marks"],
+        purpose_nouns=frozenset(opt["purpose_nouns"]),
     )

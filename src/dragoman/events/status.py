@@ -21,6 +21,7 @@ class StatusResult:
     status: str = "occurred"
     cue: str | None = None  # the word(s) that decided it, for explain
     conditional: bool = False  # an if/unless/si clause bears on the event
+    purpose: bool = False  # only a purpose clause ("pour", "in order to") made it not occurred
 
     def add(self, status: str, cue: str) -> None:
         if _RANK[status] > _RANK[self.status]:
@@ -80,6 +81,30 @@ def _own_cues(p, cues: StatusCues, res: StatusResult, *, past_speech: bool) -> N
             res.conditional = True
 
 
+def _purpose(p, cues: StatusCues) -> str | None:
+    """The cue of a purpose clause headed by ``p``: "pour/afin de/in order to" + infinitive, or the
+    complement of a goal noun ("dans le but de", "with the aim of")."""
+    if p.dep_ not in ("advcl", "acl", "xcomp", "pcomp", "obl", "obl:arg", "nmod", "advmod"):
+        return None
+    if p.head.lower_ in cues.purpose_marks and p.head.i < p.i:
+        return p.head.text  # "afin d'interpeller" parsed with "afin" as the head
+    if any(c.dep_ in syntax.AUX for c in p.children if c.i < p.i and c.lower_ != "to"):
+        return None  # "pour avoir attaqué" (past infinitive) gives a reason, not a goal
+    marks = [c for c in p.children if c.dep_ in ("mark", "case", "aux") and c.i < p.i]
+    for m in marks:
+        if m.lower_ in cues.purpose_marks:
+            return m.text
+        # multi-word marks: "afin de", "in order to", "so as to"
+        left = m.doc[max(0, m.i - 2): m.i + 1].text.lower()
+        if any(left.endswith(pm) for pm in cues.purpose_marks if " " in pm):
+            return left
+    if p.dep_ in ("acl", "pcomp") and (p.head.lemma_ or "").lower() in cues.purpose_nouns:
+        return p.head.text
+    if p.head.dep_ == "pcomp" and (p.head.head.lemma_ or "").lower() in cues.purpose_nouns:
+        return p.head.head.text
+    return None
+
+
 def _is_condition(mark, cues: StatusCues) -> bool:
     if mark.lower_ in cues.condition_marks:
         return True
@@ -128,6 +153,11 @@ def _climb(p, cues: StatusCues, res: StatusResult, depth: int) -> None:
         # "will visit Paris and meet Macron": the second verb shares the auxiliaries.
         _climb(head, cues, res, depth + 1)
         return
+    purpose = _purpose(p, cues)
+    if purpose:
+        before = res.status
+        res.add("hypothetical", purpose)  # a goal ("pour arrêter", "in order to arrest") is not a fact
+        res.purpose = before == "occurred"
     if p.dep_ in ("xcomp", "ccomp", "advmod") or (p.dep_ == "acl" and head.pos_ in ("ADJ", "VERB")):
         if g_lemma in cues.negating_governors:
             res.add("negated", head.text)
