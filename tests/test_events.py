@@ -299,3 +299,13 @@ def test_purpose_arrest_not_occurred_but_protest_in_streets_is(pipe):
     assert not [e for e in doc.events if e.type == "COERCE" and e.status == "occurred"]
     doc = _events(pipe, "Des milliers d'habitants sont descendus dans la rue pour manifester contre la réforme.", "fr")
     assert _one(doc, "PROTEST").status == "occurred"
+
+
+def test_emergency_services_give_no_consult(pipe):
+    doc = _events(pipe, "Les pompiers ont été appelés et se sont rendus sur place en quelques minutes.", "fr")
+    assert not [e for e in doc.events if e.type in ("CONSULT", "REQUEST") and e.status == "occurred"]
+
+
+def test_government_promise_is_agree(pipe):
+    doc = _events(pipe, "Le gouvernement malien a promis une aide aux familles des victimes.", "fr")
+    assert _one(doc, "AGREE").status == "occurred"

@@ -118,6 +118,12 @@ def _choose(lexicon: Any, matches: list[Any], doc_sp: Any) -> tuple[list[_Candid
     return final, rejected
 
 
+# Verbal and diplomatic types: words and visits are political only between political participants,
+# so a trigger with none found is not coded (material acts and protests still are).
+_VERBAL = frozenset({"CONSULT", "AGREE", "SUPPORT", "REQUEST", "AID", "ACCUSE", "REJECT", "THREATEN", "CONCEDE",
+                     "COOPERATE", "RETREAT", "MOBILIZE"})
+
+
 # A conflictual act announced by its own actor, or made conditional ("will withdraw unless…", "could
 # impose sanctions if…"), is also a threat (PLOVER THREATEN): CAMEO code of the threat by act type.
 _THREAT_CAMEO = {"SANCTION": "1312", "PROTEST": "133", "COERCE": "137", "ASSAULT": "138", "MOBILIZE": "138"}
@@ -205,7 +211,7 @@ def code_document(doc: Document) -> None:
     """Fill ``doc.events`` (and ``doc.trace``) for one parsed document."""
     from dragoman.dates import event_date
     from dragoman.events.agentivity import non_agentive
-    from dragoman.events.attach import MentionIndex, Participant, attach, obligations
+    from dragoman.events.attach import MentionIndex, Participant, attach, obligations, usable
     from dragoman.events.context import add_context_recipient
     from dragoman.events.cues import load_event_cues
     from dragoman.events.lexicon import load_triggers
@@ -320,6 +326,10 @@ def code_document(doc: Document) -> None:
             why_not = non_agentive(entry.type, head_tok, bool(att.actors), cues, phrase=entry.is_phrase)
             if why_not:
                 trace(sent, NOT_AGENTIVE, **info, reason=why_not)
+                continue
+            if not has_args and entry.type in _VERBAL and not any(usable(m.actor) for m in idx.mentions):
+                # "ils ont promis", "a été appelé": a political event needs a political participant
+                trace(sent, NO_ARGS, **info, reason="verbal/diplomatic trigger in a sentence with no actor")
                 continue
             if not has_args and not _strong(entry, head_tok):
                 trace(sent, NO_ARGS, **info, reason="weak trigger (noun/adjective) with no participant")
