@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import re
 import threading
+from bisect import bisect_left
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from functools import cache
@@ -67,6 +68,30 @@ class Abbreviations:
 
 
 _ABBR_RE = re.compile(r"^(\S{1,20})(?:\s+(may-end))?\s*$")
+
+
+def ents_between(doc: Doc, start: int, end: int) -> list[Span]:
+    """Entities of ``doc`` lying within tokens [start, end).
+
+    ``Span.ents`` scans every entity of the whole doc; per sentence that is
+    quadratic on a long article, so the sorted entity starts are cached once
+    per doc and bisected.
+    """
+    # Entities are set by the NER component and never changed by later stages.
+    cached = doc.user_data.get("dragoman_ents")
+    if cached is None:
+        ents = tuple(doc.ents)
+        cached = (ents, [e.start for e in ents])
+        doc.user_data["dragoman_ents"] = cached
+    ents, starts = cached
+    first = bisect_left(starts, start)
+    found = []
+    for ent in ents[first:]:
+        if ent.start >= end:
+            break
+        if ent.end <= end:
+            found.append(ent)
+    return found
 
 
 def load_abbreviations_file(path: Path | str) -> Abbreviations:

@@ -30,6 +30,7 @@ import yaml
 
 from dragoman.dates import clause_link, token_orig_span
 from dragoman.errors import DataFileError
+from dragoman.nlp import ents_between
 from dragoman.pipeline import per_document
 from dragoman.schema import Document, Location, PlaceMention, Sentence
 
@@ -416,7 +417,7 @@ def _sentence_mentions(doc: Document, sent: Sentence, gaz: Gazetteer, cues: Plac
     blocked = [(p.start, p.end) for p in doc.date_phrases if p.sentence_index == sent.index]
     # Demonyms modifying a noun ("the Thai border") are not places; NER also gives such labels
     # to real places ("near the town of Samarra"), so only modifiers are blocked.
-    blocked += [(offs[e.start - span.start][0], offs[e.end - 1 - span.start][1]) for e in span.ents
+    blocked += [(offs[e.start - span.start][0], offs[e.end - 1 - span.start][1]) for e in ents_between(span.doc, span.start, span.end)
                 if e.label_ in cues.not_place_labels and e.root.dep_ in ("compound", "amod")]
     found: list[_Raw] = []
 
@@ -461,7 +462,7 @@ def _sentence_mentions(doc: Document, sent: Sentence, gaz: Gazetteer, cues: Plac
     # Named entities labelled as places (leading determiners dropped); unresolved ones are
     # kept only if no gazetteer name is found inside them.
     unresolved: list[_Raw] = []
-    for ent in span.ents:
+    for ent in ents_between(span.doc, span.start, span.end):
         if ent.label_ not in cues.labels:
             continue
         i0 = ent.start - span.start

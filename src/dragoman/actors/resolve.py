@@ -21,6 +21,7 @@ from typing import Any
 
 from dragoman.actors.kb import NONSTATE_CODES, ROLE_FAMILIES, TERMINAL, ActorKB, Entry
 from dragoman.actors.text import case_ok, fold, subtokens
+from dragoman.nlp import ents_between
 from dragoman.schema import Actor
 
 # Which entry wins when one phrase has several (e.g. "US": country and nationality).
@@ -170,7 +171,8 @@ class Resolver:
         lo, hi = tokens[0].i if len(tokens) else 0, (tokens[-1].i + 1) if len(tokens) else 0
         drop: set[int] = set()
         new: list[Item] = []
-        for ent in doc.ents:
+        # entities overlapping [lo, hi): bisected, never a scan of the whole article per sentence
+        for ent in ents_between(doc, max(0, lo - 8), hi + 8):
             if ent.end <= lo or ent.start >= hi:
                 continue
             inside = [it for it in items if it.start >= ent.start and it.end <= ent.end]

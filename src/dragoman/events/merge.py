@@ -177,20 +177,40 @@ def merge_events(events: list[Event], title_sentences: set[int] | None = None) -
         return bool(e.evidence) and all(ev.sentence_index in title_sentences for ev in e.evidence)
 
     out: list[Event] = []
+    # Only events sharing a participant, a sentence or (without participants) a trigger entry can
+    # merge (see same_event): index the kept events by those keys, so a long article is not
+    # compared pair by pair.
+    buckets: dict[tuple[str, object], set[int]] = {}
+
+    def keys(e: Event) -> set[tuple[str, object]]:
+        found: set[tuple[str, object]] = {("s", ev.sentence_index) for ev in e.evidence}
+        found |= {("p", k) for k in _country_keys(e.actor) | _country_keys(e.recipient)}
+        if e.evidence:
+            found.add(("e", e.evidence[0].entry))
+        return found
+
+    def register(slot: int) -> None:
+        for key in keys(out[slot]):
+            buckets.setdefault(key, set()).add(slot)
+
     for ev in events:
-        for kept in out:
+        candidates = sorted(set().union(*(buckets.get(k, set()) for k in keys(ev))))
+        for slot in candidates:
+            kept = out[slot]
             if same_event(kept, ev, is_title(kept), is_title(ev)):
                 kept_title = is_title(kept)
                 ev_title = is_title(ev)
                 if kept_title and not ev_title:
                     # the body's statement is the better description; keep the title as evidence
                     _absorb(ev, kept, kept_title, ev_title)
-                    out[out.index(kept)] = ev
+                    out[slot] = ev
                 else:
                     _absorb(kept, ev, ev_title, kept_title)
+                register(slot)
                 break
         else:
             out.append(ev)
+            register(len(out) - 1)
     for ev in out:
         ev.event_id = event_id(ev)
     return out
