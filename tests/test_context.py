@@ -158,3 +158,11 @@ def test_phrase_country_not_through_other_prepositions(pipe):
     assert not (army.entry or "").startswith("context:phrase")
     doc = _doc(pipe, "Le gouvernement de la province bolivienne a ordonné des patrouilles.", "fr")
     assert _mention(doc, "gouvernement").country == "BOL"
+
+
+def test_pairs_give_no_country(pipe):
+    # "the two leaders" are two parties: no one country for them
+    doc = _doc(pipe, "The two leaders signed an agreement, Peruvian state media reported.", "en")
+    assert _mention(doc, "leaders").country is None
+    doc = _doc(pipe, "Les deux ministres ont signé un accord, a rapporté la presse péruvienne.", "fr")
+    assert _mention(doc, "ministres").country is None

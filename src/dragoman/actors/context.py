@@ -93,6 +93,7 @@ def apply_context(doc: Document, gazetteer: Any = None) -> None:
     for m in doc.actor_mentions:
         by_sent.setdefault(m.sentence_index, []).append(m)
     sents = {s.index: s for s in doc.sentences}
+    speech, pairs = _event_cue_words(doc.lang)
     # (token, country) clues per sentence: explicit actor countries and unambiguous places
     clues: dict[int, list[tuple[int, str]]] = {}
     for si, sent in sents.items():
@@ -101,13 +102,12 @@ def apply_context(doc: Document, gazetteer: Any = None) -> None:
         if gazetteer is not None and sent.span is not None:
             found += _place_countries(sent.span, [(m.token_start, m.token_end) for m in ms], gazetteer)
         clues[si] = found
-    speech = _speech_verbs(doc.lang)
     lead = _lead_sentences(doc)
     doc_country = _unique(Counter(c for si in lead for _t, c in clues.get(si, [])), dominance=2.0)
     for si, ms in by_sent.items():
         sent = sents.get(si)
         for m in ms:
-            if not needs_country(m):
+            if not needs_country(m) or _pair(m, sent, pairs):
                 continue
             people = [c for o in ms if o.kind in _TAKERS and (c := _explicit(o)) and not _reporter(o, sent, speech)]
             where, country = _context_country(m, sent, clues.get(si, []), people, doc_country)
@@ -138,12 +138,24 @@ def _context_country(m: ActorMention, sent: Any, clues: list[tuple[int, str]], p
     return "document", doc_country
 
 
-def _speech_verbs(lang: str | None) -> frozenset[str]:
+def _event_cue_words(lang: str | None) -> tuple[frozenset[str], frozenset[str]]:
+    """Speech verbs and pair words ("the two", "les deux") of the events stage's data file."""
     if lang not in ("en", "fr"):
-        return frozenset()
-    from dragoman.events.cues import load_event_cues  # the events stage's speech verbs (data file)
+        return frozenset(), frozenset()
+    from dragoman.events.cues import load_event_cues
 
-    return load_event_cues(lang).speech_verbs
+    cues = load_event_cues(lang)
+    return cues.speech_verbs, frozenset(p.split()[-1] for p in cues.pair_words)  # "les deux" -> "deux"
+
+
+def _pair(m: ActorMention, sent: Any, pairs: frozenset[str]) -> bool:
+    """"The two leaders", "les deux ministres": two parties, not one country's."""
+    if sent is None or sent.span is None:
+        return False
+    sdoc = sent.span.doc
+    before = {sdoc[i].lower_ for i in range(max(0, m.token_start - 2), m.token_start)}
+    inside = {sdoc[i].lower_ for i in range(m.token_start, m.token_end)}
+    return bool((before | inside) & pairs)
 
 
 def _reporter(m: ActorMention, sent: Any, speech: frozenset[str]) -> bool:
