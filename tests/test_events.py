@@ -309,3 +309,8 @@ def test_emergency_services_give_no_consult(pipe):
 def test_government_promise_is_agree(pipe):
     doc = _events(pipe, "Le gouvernement malien a promis une aide aux familles des victimes.", "fr")
     assert _one(doc, "AGREE").status == "occurred"
+
+
+def test_rescuers_do_not_protest(pipe):
+    doc = _events(pipe, "Les secouristes se sont mobilisés toute la nuit pour dégager les victimes.", "fr")
+    assert not [e for e in doc.events if e.type in ("PROTEST", "MOBILIZE") and e.status == "occurred"]

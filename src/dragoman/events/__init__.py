@@ -210,7 +210,7 @@ def _fill_countries(actors: list[Any], recipients: list[Any], location: Any, ety
 def code_document(doc: Document) -> None:
     """Fill ``doc.events`` (and ``doc.trace``) for one parsed document."""
     from dragoman.dates import event_date
-    from dragoman.events.agentivity import non_agentive
+    from dragoman.events.agentivity import non_agentive, non_political
     from dragoman.events.attach import MentionIndex, Participant, attach, obligations, usable
     from dragoman.events.context import add_context_recipient
     from dragoman.events.cues import load_event_cues
@@ -324,6 +324,9 @@ def code_document(doc: Document) -> None:
                 "recipient": [p.actor.code or p.actor.country or p.actor.text for p in att.recipients],
             }
             why_not = non_agentive(entry.type, head_tok, bool(att.actors), cues, phrase=entry.is_phrase)
+            if not why_not and (entry.type in _VERBAL or entry.type == "PROTEST") and entry.type != "AID":
+                # helpers handing over medicine is still AID; they do not protest or negotiate
+                why_not = non_political(head_tok, cues)
             if why_not:
                 trace(sent, NOT_AGENTIVE, **info, reason=why_not)
                 continue

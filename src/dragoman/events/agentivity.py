@@ -82,3 +82,12 @@ def non_agentive(entry_type: str, head: Any, has_actor: bool, cues: Any, *, phra
     if head.pos_ not in ("VERB", "AUX"):
         return None  # an attack noun ("invasion", "meurtre") names a deliberate act by itself
     return "no agent and no weapon or attack cue"
+
+
+def non_political(head: Any, cues: Any) -> str | None:
+    """Emergency services and private helpers doing their job ("les secours se sont mobilisés",
+    "firefighters were called") do not protest, mobilise or negotiate: the agent's words."""
+    for t in _agent_tokens(head, cues):
+        if _words(t) & cues.nonpolitical_agents:
+            return f"non-political agent '{t.text}'"
+    return None

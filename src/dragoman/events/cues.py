@@ -25,7 +25,7 @@ _EVENT_LIST_KEYS = (
     "verb_actor", "verb_recipient", "pair_words", "furniture", "destination_preps",
     "act_nouns", "obligation_modals", "personal_pronouns",
 )
-_EVENT_OPTIONAL_LISTS = ("nonagent_causes", "human_agents", "weapon_cues")
+_EVENT_OPTIONAL_LISTS = ("nonagent_causes", "human_agents", "weapon_cues", "nonpolitical_agents")
 _STATUS_LIST_KEYS = (
     "future_aux", "backshift_aux", "hypothetical_aux", "hedges", "planned_governors",
     "hypothetical_governors", "negating_governors", "negation_words", "condition_marks",
@@ -84,6 +84,7 @@ class EventCues:
     nonagent_causes: frozenset[str] = frozenset()
     human_agents: frozenset[str] = frozenset()
     weapon_cues: frozenset[str] = frozenset()
+    nonpolitical_agents: frozenset[str] = frozenset()
 
     def is_furniture(self, text: str) -> bool:
         return any(p.search(text) for p in self.furniture)
