@@ -21,7 +21,7 @@ import time
 import unicodedata
 from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass, field, replace
-from functools import lru_cache
+from functools import cached_property, lru_cache
 from importlib import resources
 from pathlib import Path
 from typing import Any
@@ -85,6 +85,16 @@ class Gazetteer:
 
     def lookup(self, text: str) -> list[Place]:
         return self.index.get(place_key(text), [])
+
+    @cached_property
+    def multiword_starts(self) -> frozenset[str]:
+        """Every prefix of the first word of a multi-word key: a token whose key is not in
+        here cannot start a multi-word name, so the n-gram scan skips it."""
+        starts: set[str] = set()
+        for key in self.multiword:
+            first = key.split(" ", 1)[0]
+            starts.update(first[:n] for n in range(1, len(first) + 1))
+        return frozenset(starts)
 
     def best(self, text: str, countries: Iterable[str] = ()) -> Place | None:
         return rank_candidates(self.lookup(text), set(countries))
@@ -434,6 +444,12 @@ def _sentence_mentions(doc: Document, sent: Sentence, gaz: Gazetteer, cues: Plac
             # Adjectives are demonyms ("the Thai border"), not places, even when a city lists them.
             capital_start = first.text[:1].isupper() and first.pos_ in ("PROPN", "NOUN", "X")
             if not any(ch.isalnum() for ch in first.text):
+                continue
+            # pass 1 finds multi-word names only; pass 2 only capitalised single names (multi-word
+            # ones were all taken in pass 1)
+            if multi_only and place_key(first.text).split(" ", 1)[0] not in gaz.multiword_starts:
+                continue
+            if not multi_only and not capital_start:
                 continue
             for n in range(min(6, n_tok - i), 0, -1):
                 if not any(ch.isalnum() for ch in toks[i + n - 1].text):
