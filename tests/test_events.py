@@ -314,3 +314,19 @@ def test_government_promise_is_agree(pipe):
 def test_rescuers_do_not_protest(pipe):
     doc = _events(pipe, "Les secouristes se sont mobilisés toute la nuit pour dégager les victimes.", "fr")
     assert not [e for e in doc.events if e.type in ("PROTEST", "MOBILIZE") and e.status == "occurred"]
+
+
+@pytest.mark.parametrize("lang,text", [
+    ("en", "Israel's military declined to comment on the report."),
+    ("fr", "Le ministère de la Défense a refusé de commenter ces informations."),
+])
+def test_declining_to_comment_is_not_a_rejection(pipe, lang, text):
+    assert [e.type for e in _events(pipe, text, lang).events] == []
+
+
+@pytest.mark.parametrize("lang,text", [
+    ("en", "The rebels declined the government's offer of talks."),
+    ("fr", "Le gouvernement a refusé de négocier avec les rebelles."),
+])
+def test_declining_an_offer_is_a_rejection(pipe, lang, text):
+    assert "REJECT" in [e.type for e in _events(pipe, text, lang).events]
