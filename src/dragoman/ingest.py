@@ -304,7 +304,7 @@ def error_document(err: InputError, *, doc_id: str, source: str, input_format: s
                     errors=[StageError("ingest", err.code, str(err))])
 
 
-_error_doc = error_document  # the name used by dragoman.scale.inputs
+_error_doc = error_document  # short internal name
 
 _JSONL_KNOWN = ("id", "text", "title", "pub_date", "lang", "url")
 
@@ -598,13 +598,7 @@ def _read_file(path: Path, doc_id: str, *, fmt: str, lang: str | None,
         if kind in ("jsonl", "warc"):
             # Streamed: these files can be far larger than memory.
             with open(path, "rb") as fh:
-                stream: IO[bytes] = fh
-                if kind == "jsonl" and path.name.lower().endswith(".gz"):
-                    stream = gzip.open(fh, "rb")  # type: ignore[assignment]
-                if kind == "jsonl":
-                    yield from iter_jsonl(stream, source, lang=lang, pub_date=pub_date)
-                else:
-                    yield from iter_warc(stream, source, lang=lang, pub_date=pub_date)
+                yield from iter_streamed(fh, kind, source, lang=lang, pub_date=pub_date)
             return
         data = path.read_bytes()
     except (OSError, EOFError, zlib.error) as err:  # EOFError/zlib.error: truncated or corrupt .gz
@@ -614,6 +608,19 @@ def _read_file(path: Path, doc_id: str, *, fmt: str, lang: str | None,
         return
     yield from iter_documents_from_bytes(data, path.name, input_format=fmt, lang=lang, pub_date=pub_date,
                                          doc_id=doc_id, source=source)
+
+
+def iter_streamed(fh: IO[bytes], kind: str, source: str, *, lang: str | None = None,
+                  pub_date: date | None = None) -> Iterator[Document]:
+    """Documents of a JSONL (plain or ``.gz``) or WARC stream, read lazily: these files can be
+    far larger than memory. A truncated or corrupt ``.gz`` raises EOFError or zlib.error."""
+    stream: IO[bytes] = fh
+    if kind == "jsonl" and source.lower().endswith(".gz"):
+        stream = gzip.open(fh, "rb")  # type: ignore[assignment]
+    if kind == "jsonl":
+        yield from iter_jsonl(stream, source, lang=lang, pub_date=pub_date)
+    else:
+        yield from iter_warc(stream, source, lang=lang, pub_date=pub_date)
 
 
 def read_inputs(paths: Iterable[str | Path], *, input_format: str = "auto", lang: str | None = None,

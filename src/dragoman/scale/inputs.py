@@ -8,12 +8,11 @@ never raises for bad data: a broken input becomes a document with ``errors``.
 
 from __future__ import annotations
 
-import gzip
 import os
+import zlib
 from collections.abc import Iterator
 from dataclasses import dataclass
 from datetime import date
-from typing import IO
 
 import fsspec
 
@@ -21,11 +20,10 @@ from dragoman.errors import InputError
 from dragoman.ingest import (
     E_NOT_FOUND,
     E_READ,
-    _error_doc,
+    error_document,
     format_from_name,
     iter_documents_from_bytes,
-    iter_jsonl,
-    iter_warc,
+    iter_streamed,
 )
 from dragoman.schema import Document
 
@@ -76,24 +74,18 @@ def read_input(item: InputFile, *, input_format: str = "auto", lang: str | None 
     source = item.uri
     if item.missing:
         err = InputError("no such file or directory", where=source, code=E_NOT_FOUND)
-        yield _error_doc(err, doc_id=source, source=source, input_format="text")
+        yield error_document(err, doc_id=source, source=source, input_format="text")
         return
     kind = input_format if input_format != "auto" else format_from_name(source)
     try:
         with fsspec.open(source, "rb") as fh:
             if kind in ("jsonl", "warc"):
-                stream: IO[bytes] = fh
-                if kind == "jsonl" and source.lower().endswith(".gz"):
-                    stream = gzip.open(fh, "rb")  # type: ignore[assignment]
-                if kind == "jsonl":
-                    yield from iter_jsonl(stream, source, lang=lang, pub_date=pub_date)
-                else:
-                    yield from iter_warc(stream, source, lang=lang, pub_date=pub_date)
+                yield from iter_streamed(fh, kind, source, lang=lang, pub_date=pub_date)
                 return
             data = fh.read()
-    except OSError as err:
+    except (OSError, EOFError, zlib.error) as err:  # EOFError/zlib.error: truncated or corrupt .gz
         err2 = InputError(f"cannot read file: {getattr(err, 'strerror', None) or err}", where=source, code=E_READ)
-        yield _error_doc(err2, doc_id=item.doc_id, source=source, input_format=kind or "text")
+        yield error_document(err2, doc_id=item.doc_id, source=source, input_format=kind or "text")
         return
     yield from iter_documents_from_bytes(data, item.doc_id.rsplit("/", 1)[-1], input_format=input_format,
                                          lang=lang, pub_date=pub_date, doc_id=item.doc_id, source=source)
