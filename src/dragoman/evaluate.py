@@ -343,6 +343,13 @@ def _restrict(result: RecordResult, types: tuple[str, ...]) -> RecordResult:
 
 # --- floors (the CI gate) ---------------------------------------------------
 
+def _figure(report: EvalReport, name: str) -> float | None:
+    """A figure by its floors-file name; ``focus.X`` is X restricted to PROTEST/COERCE/ASSAULT."""
+    if name.startswith("focus.") and report.focus is not None:
+        return report.focus.get(name.split(".", 1)[1])
+    return report.figures.get(name)
+
+
 def check_floors(report: EvalReport, floors: dict[str, float]) -> list[str]:
     """Figures below their floor, as readable messages (empty when all hold).
 
@@ -350,9 +357,7 @@ def check_floors(report: EvalReport, floors: dict[str, float]) -> list[str]:
     """
     problems = []
     for name, bound in floors.items():
-        value = report.figures.get(name)
-        if name.startswith("focus.") and report.focus is not None:
-            value = report.focus.get(name.split(".", 1)[1])
+        value = _figure(report, name)
         if value is None:
             problems.append(f"{report.path}: {name} was not measured")
         elif name == "events_per_sentence":
@@ -369,9 +374,7 @@ def raise_floors(current: dict[str, float], report: EvalReport, *, allow_lower: 
     unless ``allow_lower`` (trafilatura's rule: floors only move up)."""
     updated = dict(current)
     for name in current:
-        value = report.figures.get(name)
-        if name.startswith("focus.") and report.focus is not None:
-            value = report.focus.get(name.split(".", 1)[1])
+        value = _figure(report, name)
         if value is None:
             continue
         if name == "events_per_sentence":
