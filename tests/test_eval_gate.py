@@ -42,6 +42,9 @@ def test_every_gold_file_has_floors():
         pytest.skip("../shared/gold is absent")
     missing = [p.name for p in gold_files() if p.name not in FLOORS]
     assert not missing, f"gold files without floors in baselines/eval_floors.json: {missing}"
+    # the confidence calibration (1 - ECE, docs/evaluation.md) is gated on every gold file
+    uncalibrated = [p.name for p in gold_files() if "calibration" not in FLOORS[p.name]]
+    assert not uncalibrated, f"gold files without a calibration floor: {uncalibrated}"
 
 
 @pytest.mark.slow

@@ -125,3 +125,79 @@ def test_load_gold_names_the_bad_line(tmp_path):
     path.write_text(json.dumps({"id": "a", "text": "t", "events": []}) + "\n{broken\n", encoding="utf-8")
     with pytest.raises(InputError, match=r"g.jsonl:2"):
         load_gold(path)
+
+
+# --- calibration: which events are right ------------------------------------------------
+
+def test_judge_doc_level_popcorn_style():
+    from dragoman.evaluate import judge_event
+
+    record = gold(events=[gev("ASSAULT", also=["COERCE"]), gev("PROTEST")], complete=True, doc_level=True)
+    assert judge_event(record, ev("PROTEST")) is True
+    assert judge_event(record, ev("COERCE")) is True  # an `also` type
+    empty = gold(events=[], complete=True, doc_level=True)
+    assert judge_event(empty, ev("ASSAULT")) is False  # a negative example
+    assert judge_event(record, ev("CONSULT")) is None  # never annotated by POPCORN
+
+
+def test_judge_gsr_style_incomplete_record():
+    from dragoman.evaluate import judge_event
+
+    record = gold(events=[gev("ACCUSE", ["RUS"], ["UKR"])])
+    assert judge_event(record, ev("ACCUSE", ["RUS"], ["UKR"])) is True
+    assert judge_event(record, ev("ACCUSE", ["RUS"])) is True  # no recipient claimed: no contradiction
+    assert judge_event(record, ev("ACCUSE")) is True  # right type, no participant claimed
+    assert judge_event(record, ev("ACCUSE", ["UKR"], ["RUS"])) is False  # roles reversed
+    assert judge_event(record, ev("ACCUSE", ["RUS"], ["POL"])) is False  # wrong recipient
+    assert judge_event(record, ev("CONSULT", ["RUS"], ["POL"])) is None  # other types: unknown
+    # a participant resolved to no country or code claims nothing
+    unresolved = Event(doc_id="d", event_id="e", type="ACCUSE", actor=[Actor(text="officials")])
+    assert judge_event(record, unresolved) is True
+
+
+def test_judge_symmetric_and_complete_records():
+    from dragoman.evaluate import judge_event
+
+    record = gold(events=[gev("AGREE", ["HUN", "ROU"], symmetric=True)])
+    assert judge_event(record, ev("AGREE", ["ROU"], ["HUN"])) is True
+    assert judge_event(record, ev("AGREE", ["HUN"], ["USA"])) is False
+    complete = gold(events=[gev("ASSAULT", ["RUS"], ["UKR"])], complete=True)
+    assert judge_event(complete, ev("PROTEST")) is False  # complete: an unannotated type is wrong
+
+
+def test_split_half_keeps_a_translation_with_its_original():
+    from dragoman.evaluate import split_half
+
+    ids = [f"plover-gsr/AGREE-{i:04d}" for i in range(40)]
+    assert {split_half(i) for i in ids} == {0, 1}
+    assert all(split_half(i) == split_half(i + "/fr") for i in ids)
+
+
+def test_calibration_floor_has_a_wider_margin():
+    from dragoman.evaluate import EvalReport
+
+    report = EvalReport("x", {"calibration": 0.95, "type_recall": 0.8}, {}, None, [], 0.0)
+    floors = raise_floors({"calibration": 0.5, "type_recall": 0.5}, report)
+    assert floors == {"calibration": 0.93, "type_recall": 0.79}
+    assert check_floors(report, {"calibration": 0.96}) == ["x: calibration 0.95 below floor 0.96"]
+
+
+def test_fit_from_reports_reports_held_out_figures():
+    from dragoman.evaluate import EvalReport, RecordResult, calibration_header, fit_from_reports, recalibrate
+
+    def result(rid, right, etype):
+        r = RecordResult(rid, [], [], [], 0, 0, 0, 1)
+        r.judged = [{"confidence": 0.5, "raw": 0.6, "right": right, "features": {"type": etype}}]
+        return r
+
+    results = [result(f"r{i}", i % 4 != 0, "PROTEST") for i in range(60)] + \
+        [result(f"s{i}", i % 4 == 0, "ASSAULT") for i in range(60)]
+    report = EvalReport("gold.jsonl", {}, {}, None, results, 0.0)
+    cal, summary = fit_from_reports([report], l2=1.0, min_block=5)
+    for part in ("raw_score", "in_sample", "held_out"):
+        assert summary["all"][part]["judged"] == 120
+    assert summary["all"]["in_sample"]["ece"] < 0.02
+    assert summary["all"]["held_out"]["brier"] < summary["all"]["raw_score"]["brier"]
+    assert "gold.jsonl" in summary and any("--fit-calibration" in line for line in calibration_header(summary))
+    recalibrate(report, cal)
+    assert report.figures["calibration"] == round(1 - report.figures["ece"], 4) > 0.98

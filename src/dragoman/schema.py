@@ -101,6 +101,7 @@ class Evidence:
     trigger: Span
     rule: str | None = None  # which attachment rule produced the event
     entry: str | None = None  # which trigger lexicon entry matched
+    score: float | None = None  # raw feature score of this statement (events/merge.py), before calibration
 
 
 @dataclass

@@ -133,6 +133,7 @@ def explain(
     pub_date: str | None = typer.Option(None, "--pub-date", help="Publication date (YYYY-MM-DD)."),
 ) -> None:
     """Show how a sentence is parsed and why it gives events (or none)."""
+    from dragoman.events.calibration import event_score
     from dragoman.pipeline import Pipeline, PipelineConfig
 
     _check_choice("--lang", lang, LANGS)
@@ -180,7 +181,8 @@ def explain(
         console.print(table)
         for ev in doc.events:
             rb = f", reported by {_who(ev.reported_by)}" if ev.reported_by else ""
-            console.print(f"{ev.event_id} {ev.type}: confidence {ev.confidence:.2f}, "
+            console.print(f"{ev.event_id} {ev.type}: confidence {ev.confidence:.2f} "
+                          f"(calibrated from raw score {event_score(ev):.2f}), "
                           f"rule {ev.evidence[0].rule if ev.evidence else '-'}{rb}")
     else:
         reasons = sorted({n["outcome"] for n in doc.trace})

@@ -13,7 +13,7 @@ from rich.table import Table
 
 FIGURES_SHOWN = (
     "type_recall", "unit_recall", "unit_recall_sector", "precision", "f1",
-    "doc_precision", "doc_recall", "doc_f1", "events_per_sentence",
+    "doc_precision", "doc_recall", "doc_f1", "events_per_sentence", "calibration", "ece", "brier",
 )
 
 
@@ -36,6 +36,12 @@ def eval_command(
         False, "--update-floors", help="Raise the floors in --floors to the measured figures (minus 0.01)."),
     allow_lower: bool = typer.Option(
         False, "--allow-lower", help="With --update-floors: allow floors to go down (needs a reason in the commit)."),
+    calibration: bool = typer.Option(
+        False, "--calibration", help="Show the reliability table of the confidence (and of the raw score)."),
+    fit_calibration: Path = typer.Option(
+        None, "--fit-calibration", dir_okay=False,
+        help="Fit the confidence calibration on the judged events of all GOLD files and write it to FILE; "
+             "the figures shown are then those of the new table."),
 ) -> None:
     """Run the pipeline on gold records and score it (figures defined in docs/evaluation.md)."""
     from dragoman.evaluate import check_floors, evaluate, group_errors, raise_floors
@@ -47,17 +53,23 @@ def eval_command(
     if floors is not None:
         floor_data = json.loads(floors.read_text(encoding="utf-8")) if floors.exists() else {}
     problems: list[str] = []
+    reports = []
     for path in gold:
         with Progress(TextColumn("{task.description}"), BarColumn(), MofNCompleteColumn(), TimeElapsedColumn(),
                       console=Console(stderr=True), transient=True) as bar:
             total = sum(1 for line in path.open(encoding="utf-8") if line.strip())
             task = bar.add_task(path.name, total=min(total, limit) if limit else total)
-            report = evaluate(path, pipeline=pipeline, strict=strict, count_all_statuses=all_statuses,
-                              limit=limit or None, progress=lambda n, t=task: bar.update(t, completed=n))
+            reports.append(evaluate(path, pipeline=pipeline, strict=strict, count_all_statuses=all_statuses,
+                                    limit=limit or None, progress=lambda n, t=task: bar.update(t, completed=n)))
+    if fit_calibration is not None:
+        _fit(console, reports, fit_calibration, as_json)
+    for path, report in zip(gold, reports, strict=True):
         if as_json:
             sys.stdout.write(json.dumps(report.to_dict(records=records), ensure_ascii=False) + "\n")
         else:
             _print_report(console, report)
+            if calibration:
+                _print_calibration(console, report)
             if misses:
                 for etype, ids in sorted(group_errors(report.results).items()):
                     console.print(f"[bold]{etype}[/] missed: {', '.join(ids)}")
@@ -98,3 +110,48 @@ def _print_report(console: Console, report) -> None:
         recall = "-" if row["recall"] is None else f"{row['recall']:.2f}"
         by_type.add_row(etype, str(row["gold"]), str(row["matched"]), recall, str(row["predicted"]))
     console.print(by_type)
+
+
+def _fit(console: Console, reports: list, out: Path, as_json: bool) -> None:
+    """Fit the calibration on all reports, write it, and rescore the reports with it."""
+    from dragoman.evaluate import calibration_header, fit_from_reports, recalibrate
+    from dragoman.events.calibration import format_calibration, load_calibration, parse_calibration
+
+    try:
+        cal, summary = fit_from_reports(reports)
+    except ValueError as err:
+        Console(stderr=True).print(f"[red]error[/] {err}")
+        raise typer.Exit(1) from err
+    text = format_calibration(cal, calibration_header(summary))
+    parse_calibration(text, str(out))  # what we write must load
+    out.write_text(text, encoding="utf-8")
+    load_calibration.cache_clear()
+    for report in reports:
+        recalibrate(report, cal)
+    if as_json:
+        sys.stdout.write(json.dumps({"calibration_fit": str(out), "summary": summary}) + "\n")
+        return
+    table = Table(title=f"calibration fitted, written to {out}: ECE / Brier")
+    for col in ("events", "judged", "raw score", "in-sample", "held-out (2-fold)"):
+        table.add_column(col, justify="left" if col == "events" else "right")
+    for name, fig in summary.items():
+        table.add_row(name, str(fig["in_sample"]["judged"]),
+                      *(f"{fig[k]['ece']:.3f} / {fig[k]['brier']:.3f}" for k in ("raw_score", "in_sample", "held_out")))
+    console.print(table)
+
+
+def _print_calibration(console: Console, report) -> None:
+    cal = report.calibration
+    if not cal or not cal["confidence"]["judged"]:
+        console.print("calibration: no judged events")
+        return
+    for name, title in (("confidence", "confidence"), ("raw_score", "raw feature score")):
+        rel = cal[name]
+        table = Table(title=f"reliability of the {title}: {rel['judged']} judged events, "
+                            f"ECE {rel['ece']:.3f}, Brier {rel['brier']:.3f}")
+        for col in ("bin", "events", "mean confidence", "fraction right"):
+            table.add_column(col, justify="right")
+        for b in rel["bins"]:
+            table.add_row(f"{b['low']:.1f}-{b['high']:.1f}", str(b["events"]), f"{b['mean_confidence']:.3f}",
+                          f"{b['fraction_right']:.3f}")
+        console.print(table)

@@ -151,7 +151,8 @@ def _derived(ev: Event, type_: str, code: str, rule: str, confidence: float) -> 
         quad_class=row.quad_class, goldstein=row.goldstein, actor=[replace(a) for a in ev.actor],
         recipient=[replace(a) for a in ev.recipient], date=ev.date, date_precision=ev.date_precision,
         date_text=ev.date_text, location=ev.location, status="occurred", confidence=confidence, lang=ev.lang,
-        evidence=[replace(e, rule=(e.rule or "") + "+" + rule) for e in ev.evidence], version=ev.version,
+        evidence=[replace(e, rule=(e.rule or "") + "+" + rule, score=confidence) for e in ev.evidence],
+        version=ev.version,
         reported_by=[replace(a) for a in ev.reported_by],
     )
     return ev2
@@ -178,14 +179,15 @@ def _obligation_event(doc: Document, sent: Sentence, ob: Any, lang: str) -> Even
 
     row = load_cameo()["10"]
     trig = _orig_span(doc, sent, ob.modal, ob.modal)
+    score = 0.6 if ob.speakers else 0.45
     return Event(
         doc_id=doc.id, event_id="", type="REQUEST", mode=row.mode, contexts=list(row.contexts), cameo="10",
         quad_class=row.quad_class, goldstein=row.goldstein,
         actor=[replace(p.actor) for p in ob.speakers], recipient=[replace(p.actor) for p in ob.addressees],
         date=None, date_precision="inferred", date_text=None, location=None, status="occurred",
-        confidence=0.6 if ob.speakers else 0.45, lang=lang,
+        confidence=score, lang=lang,
         evidence=[Evidence(sentence_index=sent.index, sentence=sent.text, start=sent.start, end=sent.end,
-                           trigger=trig, rule="speech-obligation", entry=None)],
+                           trigger=trig, rule="speech-obligation", entry=None, score=score)],
         version=__version__,
     )
 
@@ -212,6 +214,7 @@ def code_document(doc: Document) -> None:
     from dragoman.dates import event_date
     from dragoman.events.agentivity import non_agentive, non_political
     from dragoman.events.attach import MentionIndex, Participant, attach, obligations, usable
+    from dragoman.events.calibration import calibrate_events
     from dragoman.events.context import add_context_recipient
     from dragoman.events.cues import load_event_cues
     from dragoman.events.lexicon import load_triggers
@@ -360,7 +363,7 @@ def code_document(doc: Document) -> None:
                 date=date, date_precision=precision or "inferred", date_text=date_text,
                 location=location, status=st.status, confidence=confidence(feats), lang=lang,
                 evidence=[Evidence(sentence_index=sent.index, sentence=sent.text, start=sent.start, end=sent.end,
-                                   trigger=trig, rule=att.rule, entry=entry.id)],
+                                   trigger=trig, rule=att.rule, entry=entry.id, score=confidence(feats))],
                 version=__version__,
                 reported_by=[replace(p.actor) for p in att.reported_by],
             )
@@ -389,6 +392,9 @@ def code_document(doc: Document) -> None:
                   reason=None if has_args else "strong trigger coded without participants (lower confidence)")
     events = _drop_background(doc, _drop_subsumed(doc, events))
     doc.events = merge_events(events, titles)
+    # confidence becomes the calibrated probability (events/calibration.py); the raw feature
+    # score stays in each evidence entry's ``score``
+    calibrate_events(doc.events)
 
 
 def _drop_subsumed(doc: Document, events: list[Event]) -> list[Event]:

@@ -165,7 +165,8 @@ def _absorb(keep: Event, other: Event, other_is_title: bool, keep_is_title: bool
     for c in other.contexts:
         if c not in keep.contexts:
             keep.contexts.append(c)
-    # several statements of the same event make it more certain
+    # several statements of the same event make it more certain (a raw score: the events stage
+    # then sets the calibrated probability, events/calibration.py)
     keep.confidence = round(min(0.99, max(keep.confidence, other.confidence) + 0.05), 3)
 
 
