@@ -94,3 +94,40 @@ def test_event_cue_files_validate():
         assert not cues.is_furniture("Seoul summoned the Russian ambassador on Friday.")
     assert load_event_cues("en").is_furniture("Your email address will not be published.")
     assert load_event_cues("fr").is_furniture("Laisser un commentaire")
+
+
+def test_coordination_repair_first_conjunct_parsed_as_subject_of_a_later_verb():
+    # The fr md model sometimes makes the first conjunct the subject of the reporting verb beyond
+    # the trigger ("Les Pays-Bas et la Belgique se sont mis d'accord ..., a annoncé Bruxelles",
+    # "mis" hung as conj of "Pays-Bas"): the repair must still add it to the trigger's subjects.
+    from spacy.tokens import Doc
+
+    from dragoman.events.attach import MentionIndex, Participant, repair_coordination
+    from dragoman.schema import Actor, ActorMention
+
+    nlp = load_nlp("fr")
+    words = ["Les", "Pays-Bas", "et", "la", "Belgique", "se", "sont", "mis", "d'", "accord", ",", "a", "annoncé",
+             "Bruxelles", "."]
+    heads = [1, 12, 4, 4, 7, 7, 7, 1, 9, 7, 12, 12, 12, 12, 12]
+    deps = ["det", "nsubj", "cc", "det", "nsubj", "expl:comp", "aux:tense", "conj", "case", "obl:arg", "punct",
+            "aux:tense", "ROOT", "obj", "punct"]
+    pos = ["DET", "PROPN", "CCONJ", "DET", "PROPN", "PRON", "AUX", "VERB", "ADP", "NOUN", "PUNCT", "AUX", "VERB",
+           "PROPN", "PUNCT"]
+    doc = Doc(nlp.vocab, words=words, heads=heads, deps=deps, pos=pos)
+
+    def mention(i, country):
+        return ActorMention(Actor(text=words[i], country=country, code=country), 0, i, i + 1, 0, 0, "country")
+
+    nld, bel = mention(1, "NLD"), mention(4, "BEL")
+    idx = MentionIndex([nld, bel, mention(13, "BEL")])
+    out = repair_coordination([Participant(bel.actor, bel, "nsubj")], idx, doc, doc[7])
+    assert [p.actor.country for p in out] == ["BEL", "NLD"]
+    assert out[1].via == "coordination-repair"
+    # a conjunct that is the subject of a verb before the trigger stays out ("X a dit et Y a signé")
+    doc2 = Doc(nlp.vocab, words=["Paris", "a", "protesté", "et", "Berlin", "a", "signé"],
+               heads=[2, 2, 2, 6, 6, 6, 2], deps=["nsubj", "aux:tense", "ROOT", "cc", "nsubj", "aux:tense", "conj"],
+               pos=["PROPN", "AUX", "VERB", "CCONJ", "PROPN", "AUX", "VERB"])
+    fra = ActorMention(Actor(text="Paris", country="FRA", code="FRA"), 0, 0, 1, 0, 0, "capital")
+    deu = ActorMention(Actor(text="Berlin", country="DEU", code="DEU"), 0, 4, 5, 0, 0, "capital")
+    out2 = repair_coordination([Participant(deu.actor, deu, "nsubj")], MentionIndex([fra, deu]), doc2, doc2[6])
+    assert [p.actor.country for p in out2] == ["DEU"]

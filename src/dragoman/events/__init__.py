@@ -315,7 +315,8 @@ def code_document(doc: Document) -> None:
 
             att = attach(m, head_tok, idx, lang, previous=previous,
                          previous_event_actors=previous_event_actors, previous_actors=previous_actors)
-            st = detect_status(head_tok, lang)
+            st = detect_status(head_tok, lang, conditions=entry.type != "THREATEN",
+                               inside=range(m.token_start, m.token_end))
             if st.purpose and st.status == "hypothetical" and entry.type == "PROTEST":
                 # "descendus dans la rue pour manifester": taking to the streets to protest is the protest
                 st = replace(st, status="occurred", cue=None)

@@ -193,13 +193,13 @@ def np_participants(head: Token, idx: MentionIndex, cues: EventCues, via: str) -
 
 def find_subjects(v: Token, cues: EventCues, depth: int = 0) -> tuple[list[Token], str | None]:
     """The subject heads of a verb, inherited through control, conjunction and relative clauses."""
-    subs = [s for s in syntax.subjects(v) if s.dep_ not in syntax.SUBJ_PASS]
+    subs = [s for s in syntax.subjects(v) if not syntax.passive_subject(s)]
     if subs:
         s = subs[0]
         if (s.lower_ in syntax.REL_PRONOUNS or "Rel" in s.morph.get("PronType")) and v.dep_ in syntax.RELCL:
             return [v.head], "relcl"
         return subs, "subject"
-    if any(s.dep_ in syntax.SUBJ_PASS for s in syntax.subjects(v)) or depth > 4:
+    if any(syntax.passive_subject(s) for s in syntax.subjects(v)) or depth > 4:
         return [], None
     head = v.head
     if head == v:
@@ -217,6 +217,8 @@ def find_subjects(v: Token, cues: EventCues, depth: int = 0) -> tuple[list[Token
         return heads, "conj-shared-subject"
     if v.dep_ in syntax.RELCL:
         return [head], "relcl"
+    if _finite_acl_subject(v):
+        return [head], "finite-acl-subject"
     if v.dep_ == "advmod" and head.pos_ in ("VERB", "AUX"):  # French "pourrait" parsed as advmod
         heads, _ = find_subjects(head, cues, depth + 1)
         return heads, "xcomp-subject-control"
@@ -224,7 +226,25 @@ def find_subjects(v: Token, cues: EventCues, depth: int = 0) -> tuple[list[Token
             or v.dep_ == "advcl" and "Ger" in v.morph.get("VerbForm"):
         heads, _ = find_subjects(head, cues, depth + 1)
         return heads, "advcl-shared-subject"
+    stranded = syntax.stranded_perfect_subjects(v)
+    if stranded:
+        return stranded, "subject"
     return [], None
+
+
+def _finite_acl_subject(v: Token) -> bool:
+    """A finite indicative/conditional verb hung as ``acl`` on the noun just before it, with no subject,
+    mark or relative pronoun of its own: the parser lost the clause and the noun is its subject
+    ("En vertu du plan, **Israël évacuera** les colonies")."""
+    if v.dep_ != "acl" or "Fin" not in v.morph.get("VerbForm") or \
+            not set(v.morph.get("Mood")) & {"Ind", "Cnd"}:
+        return False
+    head = v.head
+    if head.pos_ not in ("NOUN", "PROPN") or not head.i < v.i or \
+            any(c.dep_ == "mark" or c.dep_ in syntax.SUBJ for c in v.children):
+        return False
+    gap = [v.doc[i] for i in range(head.i + 1, v.i)]
+    return len(gap) <= 3 and all(t.pos_ in ("ADV", "PRON", "AUX", "PART") and t.head == v for t in gap)
 
 
 def _speaker(verb: Token, idx: MentionIndex, cues: EventCues) -> list[Participant]:
@@ -284,7 +304,7 @@ def _hint_heads(hint: str, tok: Token, cues: EventCues, *, passive: bool,
         return [(h, "nsubj") for h in heads]
     if hint == "obj":
         if passive:
-            return [(s, "obj") for s in syntax.subjects(tok) if s.dep_ in syntax.SUBJ_PASS]
+            return [(s, "obj") for s in syntax.subjects(tok) if syntax.passive_subject(s)]
         objs = syntax.objects(tok)
         if not objs and tok.pos_ in ("VERB", "AUX"):
             # French partitive article parsed as a preposition: "attaqué des soldats" (obl:arg + case "des")
@@ -388,6 +408,10 @@ def repair_coordination(parts: list[Participant], idx: MentionIndex, doc, pred: 
 
     def blocked(m: ActorMention) -> bool:
         h = mention_head(m, doc)
+        if h.dep_ in syntax.SUBJ and h.i < pred.i < h.head.i:
+            # "Les États-Unis et la Jordanie se sont mis d'accord ..., a annoncé X": the parser made
+            # the first conjunct the subject of a verb beyond the trigger; it is the trigger's subject
+            return False
         return ((h.dep_ in syntax.SUBJ or h.dep_ in syntax.SUBJ_PASS or h.dep_ in syntax.OBJ)
                 and h.head != pred) or syntax.prep_of(h) not in (None, "de", "of")
 
@@ -470,6 +494,14 @@ def attach(match: Any, head_tok: Token, idx: MentionIndex, lang: str, *,
                           passive=False, rules=rules, explicit=explicit)
         if actors:
             rules.append("nominal")
+        elif not any(c.dep_ == "cop" for c in head_tok.children):
+            # a verb form tagged as a noun keeps its subject: "La Croatie **enquête** sur des crimes"
+            for sub in syntax.subjects(head_tok):
+                if sub.dep_ in syntax.SUBJ:
+                    for c in syntax.conjuncts(sub):
+                        actors.extend(np_participants(c, idx, cues, "nsubj"))
+            if actors:
+                rules.append("subject")
         recips = _collect([h for h in rec_hints if h not in ("nsubj", "obj")], toks, idx, cues,
                           passive=False, rules=rules, explicit=explicit)
         # participants must not double as both roles through the same genitive
@@ -503,7 +535,7 @@ def attach(match: Any, head_tok: Token, idx: MentionIndex, lang: str, *,
                               fallback=previous_actors)
             if passive and actors:
                 rules.append("passive-agent")
-            elif actors and "subject" not in rules and not any(r.startswith(("xcomp", "conj", "relcl", "advcl"))
+            elif actors and "subject" not in rules and not any(r.startswith(("xcomp", "conj", "relcl", "advcl", "finite"))
                                                                for r in rules):
                 rules.append("subject")
             recips = _collect(rec_hints, toks, idx, cues, passive=passive, rules=rules, explicit=explicit)

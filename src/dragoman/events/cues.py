@@ -31,7 +31,8 @@ _STATUS_LIST_KEYS = (
     "hypothetical_governors", "negating_governors", "negation_words", "condition_marks",
 )
 _STATUS_OPTIONAL_LISTS = ("planned_conditional", "future_endings", "conditional_endings", "planned_adjectives",
-                          "present_only_governors", "purpose_marks", "purpose_nouns")
+                          "present_only_governors", "purpose_marks", "purpose_nouns",
+                          "negation_needs_particle", "negation_particles")
 
 
 def _read(path: Path) -> dict[str, Any]:
@@ -110,6 +111,9 @@ class StatusCues:
     present_only_governors: frozenset[str] = frozenset()
     purpose_marks: tuple[str, ...] = ()  # "pour", "afin de", "in order to": a goal, not a fact
     purpose_nouns: frozenset[str] = frozenset()  # "dans le but de", "with the aim of"
+    # words that negate only with a particle ("ne ... plus"; "une fois de plus" is no negation)
+    negation_needs_particle: frozenset[str] = frozenset()
+    negation_particles: frozenset[str] = frozenset()
 
 
 @lru_cache(maxsize=8)
@@ -179,4 +183,6 @@ def load_status_cues(lang: str) -> StatusCues:
         present_only_governors=frozenset(opt["present_only_governors"]),
         purpose_marks=opt["purpose_marks"],
         purpose_nouns=frozenset(opt["purpose_nouns"]),
+        negation_needs_particle=frozenset(opt["negation_needs_particle"]),
+        negation_particles=frozenset(opt["negation_particles"]),
     )

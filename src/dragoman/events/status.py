@@ -22,6 +22,7 @@ class StatusResult:
     cue: str | None = None  # the word(s) that decided it, for explain
     conditional: bool = False  # an if/unless/si clause bears on the event
     purpose: bool = False  # only a purpose clause ("pour", "in order to") made it not occurred
+    inside: frozenset[int] = frozenset()  # token indices of the trigger phrase: its own words are not cues
 
     def add(self, status: str, cue: str) -> None:
         if _RANK[status] > _RANK[self.status]:
@@ -42,9 +43,12 @@ def _french_tense(tok, cues: StatusCues) -> str | None:
     return None
 
 
-def _own_cues(p, cues: StatusCues, res: StatusResult, *, past_speech: bool) -> None:
+def _own_cues(p, cues: StatusCues, res: StatusResult, *, past_speech: bool, conditions: bool = True) -> None:
     """Cues carried by the predicate itself and its auxiliaries."""
-    neg = syntax.negations(p, cues.negation_words)
+    neg = [t for t in syntax.negations(p, cues.negation_words) if t.i not in res.inside]
+    if any(t.lower_ in cues.negation_needs_particle for t in neg) and not any(
+            c.lower_ in cues.negation_particles for c in p.children):
+        neg = [t for t in neg if t.lower_ not in cues.negation_needs_particle]  # "une fois de plus"
     if neg:
         res.add("negated", " ".join(t.text for t in neg))
     hedge = [c for c in p.children if c.dep_ == "advmod" and c.lower_ in cues.hedges]
@@ -73,12 +77,18 @@ def _own_cues(p, cues: StatusCues, res: StatusResult, *, past_speech: bool) -> N
     if hedge:
         res.add("hypothetical", hedge[0].text)
     for c in p.children:
+        cue = None
         if c.dep_ == "mark" and _is_condition(c, cues):
-            res.add("hypothetical", c.text)
+            cue = c.text
+        elif c.dep_ == "advcl" and any(m.dep_ == "mark" and _is_condition(m, cues) for m in c.children):
+            cue = next(m.text for m in c.children if m.dep_ == "mark")
+        elif c.dep_ in ("advmod", "cc") and c.i > p.i and " " in c.doc[c.i: c.i + 3].text and \
+                any(c.doc[c.i: c.i + 3].text.lower().startswith(m) for m in cues.condition_marks if " " in m):
+            cue = c.text  # "à moins que" parsed as advmod "à" + fixed "moins", the clause as ccomp
+        if cue is not None:
             res.conditional = True
-        if c.dep_ == "advcl" and any(m.dep_ == "mark" and _is_condition(m, cues) for m in c.children):
-            res.add("hypothetical", next(m.text for m in c.children if m.dep_ == "mark"))
-            res.conditional = True
+            if conditions:
+                res.add("hypothetical", cue)
 
 
 def _purpose(p, cues: StatusCues) -> str | None:
@@ -118,10 +128,15 @@ def _is_past(tok) -> bool:
     return any(c.dep_ in syntax.AUX and "Past" in c.morph.get("Tense") for c in tok.children)
 
 
-def detect_status(trigger, lang: str) -> StatusResult:
-    """Status of the event whose trigger head is the spaCy token ``trigger``."""
+def detect_status(trigger, lang: str, *, conditions: bool = True, inside: range | None = None) -> StatusResult:
+    """Status of the event whose trigger head is the spaCy token ``trigger``.
+
+    ``conditions=False`` for threats: a threat is conditional by nature ("a menacé de rompre ... si"),
+    so an if/unless clause sets ``conditional`` without making it hypothetical. ``inside``: the token
+    indices of the trigger phrase; a negation there is part of its meaning ("ne pas parvenir à un accord"
+    is a failure, REJECT, that occurred)."""
     cues = load_status_cues(lang)
-    res = StatusResult()
+    res = StatusResult(inside=frozenset(inside or ()))
     sent = trigger.sent
     if sent.text.rstrip().endswith("?"):
         res.add("hypothetical", "?")
@@ -129,7 +144,7 @@ def detect_status(trigger, lang: str) -> StatusResult:
     if trigger.pos_ not in ("VERB", "AUX"):
         # Nominal event: its own modifiers, then the verb it is an argument of.
         for c in trigger.children:
-            if c.dep_ in ("det", "neg", "advmod") and c.lower_ in cues.negation_words:
+            if c.dep_ in ("det", "neg", "advmod") and c.lower_ in cues.negation_words and c.i not in res.inside:
                 res.add("negated", c.text)
             if c.dep_ in ("amod", "acl", "compound") and c.lower_ in cues.planned_adjectives:
                 res.add("planned", c.text)
@@ -137,21 +152,21 @@ def detect_status(trigger, lang: str) -> StatusResult:
         if verb is None:
             return res
         p = verb
-    _climb(p, cues, res, depth=0)
+    _climb(p, cues, res, depth=0, conditions=conditions)
     return res
 
 
-def _climb(p, cues: StatusCues, res: StatusResult, depth: int) -> None:
+def _climb(p, cues: StatusCues, res: StatusResult, depth: int, conditions: bool = True) -> None:
     """Cues of ``p``, then of the verbs governing it through xcomp/ccomp/conj."""
     head = p.head
     past_speech = p.dep_ == "ccomp" and _is_past(head)
-    _own_cues(p, cues, res, past_speech=past_speech)
+    _own_cues(p, cues, res, past_speech=past_speech, conditions=conditions)
     if depth > 4 or head == p:
         return
     g_lemma = head.lemma_.lower()
     if p.dep_ == "conj" and not syntax.subjects(p):
         # "will visit Paris and meet Macron": the second verb shares the auxiliaries.
-        _climb(head, cues, res, depth + 1)
+        _climb(head, cues, res, depth + 1, conditions)
         return
     purpose = _purpose(p, cues)
     if purpose:
@@ -169,7 +184,7 @@ def _climb(p, cues: StatusCues, res: StatusResult, depth: int) -> None:
         if p.dep_ == "xcomp" or g_lemma in cues.negating_governors:
             # "will not try to meet", "could agree to meet": the governor's own cues carry over
             sub = StatusResult()
-            _climb(head, cues, sub, depth + 1)
+            _climb(head, cues, sub, depth + 1, conditions)
             if sub.status != "occurred":
                 res.add(sub.status, sub.cue or head.text)
             res.conditional = res.conditional or sub.conditional

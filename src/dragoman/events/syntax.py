@@ -27,6 +27,11 @@ OBL = {"obl", "obl:arg", "obl:mod", "obl:agent", "nmod", "pobj"}
 REL_PRONOUNS = {"who", "which", "that", "whom", "qui", "que", "lequel", "laquelle", "lesquels", "lesquelles",
                 "dont"}
 
+# French compound tenses: "a rejeté" (avoir) is active; "a été rejeté" (être) is passive. The md model
+# sometimes labels the subject of an active compound tense nsubj:pass ("La Serbie a rejeté").
+_PERFECT_AUX = {"avoir"}
+_PASSIVE_AUX = {"être"}
+
 _PREP_NORMAL = {"du": "de", "des": "de", "d'": "de", "d’": "de", "au": "à", "aux": "à"}
 
 
@@ -35,18 +40,56 @@ def norm_prep(word: str) -> str:
     return _PREP_NORMAL.get(w, w)
 
 
+def active_perfect(verb: Token) -> bool:
+    """A French compound tense with "avoir" and no "être" anywhere ("a rejeté", not "a été rejeté")."""
+    kids = list(verb.children)
+    return any(c.dep_ in AUX and c.lemma_.lower() in _PERFECT_AUX for c in kids) and \
+        not any(c.dep_ in ("aux:pass", "auxpass") or c.lemma_.lower() in _PASSIVE_AUX for c in kids)
+
+
+def passive_subject(s: Token) -> bool:
+    """``s`` is the subject of a passive verb (not an active compound tense the parser mislabelled)."""
+    if s.dep_ not in SUBJ_PASS:
+        return False
+    verb = s.head
+    if verb.dep_ in AUX and verb.head != verb:  # the subject hung on the auxiliary
+        verb = verb.head
+    return not active_perfect(verb)
+
+
+def stranded_perfect_subjects(v: Token) -> list[Token]:
+    """ "Le Népal a une nouvelle fois rejeté l'offre": the md model makes "a" the main verb and hangs the
+    participle on "fois" as ``acl``. A past participle that does not agree with the noun it hangs on is
+    no modifier of it; the subject of the "avoir" governing that noun is the participle's subject."""
+    if v.dep_ != "acl" or "Part" not in v.morph.get("VerbForm"):
+        return []
+    noun = v.head
+    aux = noun.head
+    if noun.pos_ != "NOUN" or aux == noun or not aux.i < noun.i < v.i or aux.lemma_.lower() not in _PERFECT_AUX:
+        return []
+    agree = all(set(v.morph.get(f)) & set(noun.morph.get(f)) or not v.morph.get(f) or not noun.morph.get(f)
+                for f in ("Gender", "Number"))
+    if agree:
+        return []
+    return [c for c in aux.children if c.dep_ in SUBJ]
+
+
 def is_passive(verb: Token) -> bool:
     kids = list(verb.children)
-    if any(c.dep_ in SUBJ_PASS or c.dep_ in ("aux:pass", "auxpass") for c in kids):
+    if any(c.dep_ in ("aux:pass", "auxpass") for c in kids) or any(passive_subject(s) for s in subjects(verb)):
         return True
     # French pronominal verbs take "être" and get Voice=Pass: "se sont mis d'accord" is active
-    if any(c.dep_ == "expl:comp" or "Yes" in c.morph.get("Reflex") for c in kids):
+    if any(c.dep_ == "expl:comp" or "Yes" in c.morph.get("Reflex") for c in kids) or active_perfect(verb):
         return False
-    return "Pass" in verb.morph.get("Voice") and not any(c.dep_ in SUBJ for c in kids)
+    return "Pass" in verb.morph.get("Voice") and not any(s.dep_ in SUBJ for s in subjects(verb))
 
 
 def subjects(verb: Token) -> list[Token]:
-    return [c for c in verb.children if c.dep_ in SUBJ or c.dep_ in SUBJ_PASS]
+    out = [c for c in verb.children if c.dep_ in SUBJ or c.dep_ in SUBJ_PASS]
+    if not out:  # French md model: the subject hung on the auxiliary ("Le Bangladesh **a** ... rejeté")
+        out = [c for a in verb.children if a.dep_ in AUX and a.i < verb.i
+               for c in a.children if c.dep_ in SUBJ or c.dep_ in SUBJ_PASS]
+    return out
 
 
 def objects(verb: Token) -> list[Token]:
@@ -110,7 +153,10 @@ def governing_noun_verb(noun: Token) -> tuple[Token | None, str | None]:
     if noun.dep_ in OBJ:
         return noun.head, "obj"
     if noun.dep_ in SUBJ or noun.dep_ in SUBJ_PASS:
-        return noun.head, "subj"
+        head = noun.head
+        if head.dep_ in AUX and head.head != head:  # subject hung on the auxiliary
+            head = head.head
+        return head, "subj"
     if noun.dep_ == "pobj" and noun.head.dep_ in ("prep", "dative") and noun.head.head.pos_ in ("VERB", "AUX"):
         return noun.head.head, f"prep:{norm_prep(noun.head.lower_)}"
     if noun.dep_ in ("obl", "obl:arg", "obl:mod") and noun.head.pos_ in ("VERB", "AUX"):

@@ -1,0 +1,112 @@
+"""French event coding: repairs of fr_core_news_md parse errors and French status cues.
+
+Hand-written sentences; each one is misparsed (or mis-read) the way the comment says, so the test
+fails without the repair it names.
+"""
+
+from __future__ import annotations
+
+import pytest
+
+from dragoman.pipeline import Pipeline, PipelineConfig
+
+
+@pytest.fixture(scope="module")
+def pipe():
+    return Pipeline(PipelineConfig())
+
+
+def _codes(actors):
+    return {a.country or a.code for a in actors}
+
+
+def _events(pipe, text):
+    doc = pipe.code_text(text, lang="fr")
+    assert not doc.errors, doc.errors
+    return doc.events
+
+
+def _one(events, type_, status=None):
+    found = [e for e in events if e.type == type_ and (status is None or e.status == status)]
+    assert found, f"no {type_} in {[(e.type, e.status, e.evidence[0].trigger.text) for e in events]}"
+    return found[0]
+
+
+@pytest.mark.parametrize("text,actor,recipient", [
+    # the subject of "a rejeté" labelled nsubj:pass: an active compound tense is not a passive
+    ("La Hongrie a catégoriquement rejeté mardi un plan russe.", "HUN", "RUS"),
+    ("La Pologne a catégoriquement rejeté vendredi une proposition allemande.", "POL", None),
+])
+def test_active_perfect_subject_mislabelled_passive(pipe, text, actor, recipient):
+    ev = _one(_events(pipe, text), "REJECT")
+    assert _codes(ev.actor) == {actor}
+    if recipient:
+        assert _codes(ev.recipient) == {recipient}
+
+
+@pytest.mark.parametrize("text,actor", [
+    # "a" parsed as the main verb and the participle hung on "fois"; "de plus" is no negation
+    ("Le Bangladesh a une fois de plus rejeté catégoriquement un plan indien.", "BGD"),
+    ("Le Népal a une nouvelle fois rejeté sèchement une offre chinoise.", "NPL"),
+])
+def test_participle_stranded_after_une_nouvelle_fois(pipe, text, actor):
+    ev = _one(_events(pipe, text), "REJECT", "occurred")
+    assert _codes(ev.actor) == {actor}
+
+
+def test_finite_verb_hung_on_its_subject(pipe):
+    # "Israël évacuera" parsed as a clause modifying "Israël" (acl): the noun is the subject
+    events = _events(pipe, "En vertu du calendrier de retrait, Israël évacuera en septembre les colonies "
+                           "du nord de la Cisjordanie.")
+    ev = _one(events, "RETREAT", "planned")
+    assert _codes(ev.actor) == {"ISR"}
+    assert "finite-acl-subject" in ev.evidence[0].rule
+    assert _codes(_one(events, "AGREE").actor) == {"ISR"}  # announced withdrawal: intent
+
+
+def test_threat_with_a_condition_occurred(pipe):
+    # a threat is conditional by nature: the "si" clause does not make it hypothetical
+    ev = _one(_events(pipe, "La Turquie a menacé mardi de rompre ses relations avec la Grèce si Athènes ne "
+                            "retirait pas ses navires."), "THREATEN")
+    assert ev.status == "occurred"
+    assert _codes(ev.actor) == {"TUR"} and _codes(ev.recipient) == {"GRC"}
+
+
+def test_a_moins_que_makes_a_withdrawal_a_threat(pipe):
+    # "à moins que" parsed as advmod "à" + fixed "moins" and a ccomp: still a condition
+    events = _events(pipe, "L'Égypte a annoncé qu'elle retirerait ses soldats du Soudan à moins que Khartoum "
+                           "ne signe un accord de paix.")
+    ev = _one(events, "THREATEN", "occurred")
+    assert _codes(ev.actor) == {"EGY"}
+    assert _one(events, "RETREAT").status == "hypothetical"
+
+
+def test_negation_inside_the_trigger_phrase(pipe):
+    # "ne pas parvenir à un accord" is a failure to agree (REJECT) that occurred, not a negated one
+    ev = _one(_events(pipe, "Indiens et Pakistanais ne sont pas parvenus lundi à un accord sur le tracé de "
+                            "la frontière."), "REJECT")
+    assert ev.status == "occurred"
+    assert _codes(ev.actor) == {"IND", "PAK"}
+
+
+def test_plus_negates_only_with_ne(pipe):
+    events = _events(pipe, "La Jordanie a affirmé qu'elle n'accueillerait plus le président syrien.")
+    assert events and all(e.status == "negated" for e in events)
+
+
+@pytest.mark.parametrize("text,actor,recipient", [
+    # "enquête" tagged NOUN with its subject: the subject is the actor
+    ("Le Kenya enquête sur des violences commises par des policiers contre des manifestants.", "KEN", "KEN"),
+    ("Le Mexique enquête sur des massacres qu'auraient commis des militaires.", "MEX", "MEX"),
+])
+def test_verb_tagged_noun_keeps_its_subject(pipe, text, actor, recipient):
+    ev = _one(_events(pipe, text), "ACCUSE")
+    assert _codes(ev.actor) == {actor}
+    assert _codes(ev.recipient) == {recipient}
+
+
+def test_se_livrer_a_is_a_support_verb(pipe):
+    ev = _one(_events(pipe, "Des étudiants chiliens se sont livrés à des émeutes devant le palais présidentiel."),
+              "PROTEST")
+    assert _codes(ev.actor) == {"CHL"}
+    assert "support-verb" in ev.evidence[0].rule
