@@ -31,6 +31,7 @@ IN_ACTOR_NAME = "trigger inside an actor name"
 SUPERSEDED = "superseded by a longer trigger"
 SUBSUMED = "restates another event"
 NOT_AGENTIVE = "no agent that can act"
+OTHER_FRAME = "not a political event here"
 
 
 class EventStage:
@@ -209,14 +210,42 @@ def _fill_countries(actors: list[Any], recipients: list[Any], location: Any, ety
                 side[i] = replace(a, country=country, code=country + a.sector)
 
 
+def _frame_check(entry: Any, head_tok: Any, span: Any, sent_index: int, att: Any, frames: Any, cues: Any,
+                 agent_tokens: Any) -> str | None:
+    """Sense frames (``events/frames.py``) and required actor sectors of an entry: why the trigger
+    is not a political event of its type here, or None."""
+    from dragoman.events.frames import equipment, ordinary_crime, protest_frame, topic
+
+    why = protest_frame(entry, head_tok, span, sent_index, frames, cues)
+    if not why and entry.type in ("ASSAULT", "COERCE", "PROTEST"):
+        why = topic(head_tok, cues)
+    if not why and entry.type == "ASSAULT":
+        why = equipment(head_tok, cues) or ordinary_crime(
+            head_tok, att.actors, att.recipients, agent_tokens(head_tok, cues), sent_index, frames, cues)
+    if not why and entry.args.actor_sectors and not any(
+            p.actor.sector in entry.args.actor_sectors for p in att.actors):
+        why = f"needs an actor of sector {'/'.join(entry.args.actor_sectors)}"
+    return why
+
+
+def _as_riot(entry: Any) -> Any:
+    """The entry recoded as PROTEST riot (CAMEO 145): violence that is part of a riot."""
+    from dragoman.events.lexicon import load_cameo
+
+    row = load_cameo()["145"]
+    return replace(entry, type="PROTEST", mode="riot", cameo="145", contexts=row.contexts,
+                   quad_class=row.quad_class, goldstein=row.goldstein)
+
+
 def code_document(doc: Document) -> None:
     """Fill ``doc.events`` (and ``doc.trace``) for one parsed document."""
     from dragoman.dates import event_date
-    from dragoman.events.agentivity import non_agentive, non_political
+    from dragoman.events.agentivity import agent_tokens, non_agentive, non_political
     from dragoman.events.attach import MentionIndex, Participant, attach, obligations, usable
     from dragoman.events.calibration import calibrate_events
     from dragoman.events.context import add_context_recipient
     from dragoman.events.cues import load_event_cues
+    from dragoman.events.frames import FrameIndex, riot_violence
     from dragoman.events.lexicon import load_triggers
     from dragoman.events.merge import Features, confidence, merge_events
     from dragoman.events.status import detect_status
@@ -233,6 +262,7 @@ def code_document(doc: Document) -> None:
         by_sent.setdefault(m.sentence_index, []).append(m)
     events: list[Event] = []
     history: list[tuple[Event, list[Participant], list[Participant]]] = []
+    frames = FrameIndex(doc.sentences)
 
     def trace(sent: Sentence, outcome: str, **info: Any) -> None:
         doc.trace.append({"sentence_index": sent.index, "outcome": outcome, **info})
@@ -334,6 +364,16 @@ def code_document(doc: Document) -> None:
             if why_not:
                 trace(sent, NOT_AGENTIVE, **info, reason=why_not)
                 continue
+            why_not = _frame_check(entry, head_tok, sdoc[m.token_start:m.token_end], sent.index, att, frames, cues,
+                                   agent_tokens)
+            if why_not:
+                trace(sent, OTHER_FRAME, **info, reason=why_not)
+                continue
+            riot = riot_violence(entry, att.actors, agent_tokens(head_tok, cues), sent.index, frames, cues)
+            if riot:
+                entry = _as_riot(entry)
+                info["entry"] = entry.id
+                info["frame"] = riot
             if not has_args and entry.type in _VERBAL and not any(usable(m.actor) for m in idx.mentions):
                 # "ils ont promis", "a été appelé": a political event needs a political participant
                 trace(sent, NO_ARGS, **info, reason="verbal/diplomatic trigger in a sentence with no actor")

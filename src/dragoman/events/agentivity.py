@@ -6,6 +6,10 @@ its agent (subject, "par"/"by" phrase, or genitive of a noun) is a natural force
 accident (``nonagent_causes`` in event_cues.yaml); an ASSAULT is also dropped when it has no actor, no
 human agent (``human_agents``: "des voyous", "un kamikaze") and no weapon or attack cue in the sentence
 (``weapon_cues``: bombe, arme, tir, attentat).
+
+PROTEST verbs get the same test on their agent ("une inondation a saccagé la ville"), and an obstruction
+verb with no agent next to an accident is the accident's doing ("le passage était bloqué"). A COERCE verb
+whose patient cannot be coerced ("une fois la pluie arrêtée") is not an arrest.
 """
 
 from __future__ import annotations
@@ -14,7 +18,7 @@ from typing import Any
 
 from dragoman.events import syntax
 
-_MATERIAL = ("ASSAULT", "COERCE")
+_MATERIAL = ("ASSAULT", "COERCE", "PROTEST")
 
 
 def _words(tok: Any) -> set[str]:
@@ -44,6 +48,20 @@ def _agent_tokens(head: Any, cues: Any) -> list[Any]:
     return out + more
 
 
+def agent_tokens(head: Any, cues: Any) -> list[Any]:
+    """Who or what does the act (see ``_agent_tokens``)."""
+    return _agent_tokens(head, cues)
+
+
+def _patients(head: Any) -> list[Any]:
+    """What undergoes the act: direct object, passive subject, or the noun a participle modifies
+    ("une fois la pluie arrêtée")."""
+    out = [c for c in head.children if c.dep_ in ("obj", "dobj", "nsubj:pass", "nsubjpass")]
+    if head.dep_ in ("acl", "amod") and head.head.pos_ in ("NOUN", "PROPN"):
+        out.append(head.head)
+    return out
+
+
 def _pronominal(verb: Any) -> bool:
     # "s'attaquer à X", "s'en prendre à X" keep a target: still an attack
     if any(c.dep_ in ("obl", "obl:arg", "obl:mod", "iobj") and syntax.prep_of(c) == "à" for c in verb.children):
@@ -59,7 +77,7 @@ def non_agentive(entry_type: str, head: Any, has_actor: bool, cues: Any, *, phra
     ``phrase``: the entry is a multi-word phrase (it may be pronominal itself: "se battre")."""
     if entry_type not in _MATERIAL:
         return None
-    if not phrase and head.pos_ in ("VERB", "AUX") and _pronominal(head):
+    if entry_type != "PROTEST" and not phrase and head.pos_ in ("VERB", "AUX") and _pronominal(head):
         # "s'est arrêté", "s'est blessé", "s'est déporté": the subject undergoes, nobody coerces
         return "pronominal use of a transitive verb"
     if _words(head) & cues.weapon_cues:
@@ -69,6 +87,16 @@ def non_agentive(entry_type: str, head: Any, has_actor: bool, cues: Any, *, phra
         for t in agents:
             if _words(t) & cues.nonagent_causes:
                 return f"non-agentive cause '{t.text}'"
+    if entry_type == "COERCE" and head.pos_ in ("VERB", "AUX", "ADJ"):
+        for t in _patients(head):
+            if _words(t) & cues.nonagent_causes:
+                return f"nothing coerced: '{t.text}' cannot be arrested or seized"
+    if entry_type == "PROTEST" and not has_actor and head.pos_ in ("VERB", "AUX", "ADJ"):
+        # "le passage était bloqué" after an accident: blocked by the crash, not by protesters
+        if not any(t.pos_ in ("PRON", "PROPN") or _words(t) & cues.human_agents for t in agents):
+            for t in head.sent:
+                if _words(t) & cues.nonagent_causes:
+                    return f"no agent, cause '{t.text}' in the sentence"
     if entry_type != "ASSAULT" or has_actor:
         return None
     sent = head.sent

@@ -25,14 +25,16 @@ _EVENT_LIST_KEYS = (
     "verb_actor", "verb_recipient", "pair_words", "furniture", "destination_preps",
     "act_nouns", "obligation_modals", "personal_pronouns",
 )
-_EVENT_OPTIONAL_LISTS = ("nonagent_causes", "human_agents", "weapon_cues", "nonpolitical_agents")
+_EVENT_OPTIONAL_LISTS = ("nonagent_causes", "human_agents", "weapon_cues", "nonpolitical_agents",
+                         "protest_events", "protest_cues", "nonprotest_cues", "protest_agents", "theft_cues", "criminal_agents",
+                         "war_weapon_cues", "political_cues", "equipment_words", "topic_words")
 _STATUS_LIST_KEYS = (
     "future_aux", "backshift_aux", "hypothetical_aux", "hedges", "planned_governors",
     "hypothetical_governors", "negating_governors", "negation_words", "condition_marks",
 )
 _STATUS_OPTIONAL_LISTS = ("planned_conditional", "future_endings", "conditional_endings", "planned_adjectives",
                           "present_only_governors", "purpose_marks", "purpose_nouns",
-                          "negation_needs_particle", "negation_particles")
+                          "negation_needs_particle", "negation_particles", "allegation_governors")
 
 
 def _read(path: Path) -> dict[str, Any]:
@@ -86,6 +88,17 @@ class EventCues:
     human_agents: frozenset[str] = frozenset()
     weapon_cues: frozenset[str] = frozenset()
     nonpolitical_agents: frozenset[str] = frozenset()
+    # sense frames of incident reports (dragoman.events.frames)
+    protest_events: frozenset[str] = frozenset()  # protests and riots ("manifestation", "émeute", "grève")
+    protest_cues: frozenset[str] = frozenset()  # words of protest around "une marche", "se rassembler"
+    nonprotest_cues: frozenset[str] = frozenset()  # festivals, funerals, sport, rescue: not a protest
+    protest_agents: frozenset[str] = frozenset()  # protesters and rioters: their violence is a riot
+    theft_cues: frozenset[str] = frozenset()  # robbery and burglary: ordinary crime, not political violence
+    criminal_agents: frozenset[str] = frozenset()  # thieves, robbers, traffickers
+    war_weapon_cues: frozenset[str] = frozenset()  # bombs, missiles: never ordinary crime
+    political_cues: frozenset[str] = frozenset()  # elections, parties, regimes: violence around them is political
+    equipment_words: frozenset[str] = frozenset()  # "munis de", "équipés de": carrying is not using
+    topic_words: frozenset[str] = frozenset()  # "la lutte contre les violences": a campaign's topic
 
     def is_furniture(self, text: str) -> bool:
         return any(p.search(text) for p in self.furniture)
@@ -114,6 +127,7 @@ class StatusCues:
     # words that negate only with a particle ("ne ... plus"; "une fois de plus" is no negation)
     negation_needs_particle: frozenset[str] = frozenset()
     negation_particles: frozenset[str] = frozenset()
+    allegation_governors: frozenset[str] = frozenset()  # "accusé de", "soupçonné du meurtre": alleged, not reported
 
 
 @lru_cache(maxsize=8)
@@ -185,4 +199,5 @@ def load_status_cues(lang: str) -> StatusCues:
         purpose_nouns=frozenset(opt["purpose_nouns"]),
         negation_needs_particle=frozenset(opt["negation_needs_particle"]),
         negation_particles=frozenset(opt["negation_particles"]),
+        allegation_governors=frozenset(opt["allegation_governors"]),
     )

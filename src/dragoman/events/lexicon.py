@@ -28,7 +28,7 @@ from typing import Any
 import yaml
 
 from dragoman.errors import DataFileError
-from dragoman.schema import PLOVER_TYPES, QUAD_CLASS
+from dragoman.schema import PLOVER_TYPES, QUAD_CLASS, SECTORS
 
 DATA_DIR = Path(__file__).resolve().parent.parent / "data"
 CAMEO_PATH = DATA_DIR / "common" / "cameo.tsv"
@@ -78,7 +78,11 @@ _POS_COMPAT: dict[str, frozenset[str]] = {
     "ADJ": frozenset({"ADJ", "VERB"}),
 }
 _ARG_ROLES = frozenset({"obj", "iobj", "nsubj", "poss", "comp"})
-_ARGS_KEYS = ("recipient", "actor", "destination", "symmetric", "objects", "not_objects", "swap")
+_ARGS_KEYS = ("recipient", "actor", "destination", "symmetric", "objects", "not_objects", "swap", "frame",
+              "actor_sectors")
+# Sense frames an entry may require (``args.frame``): the word is an event of its type only
+# inside that frame ("une marche" is a protest only among protest words; see events/frames.py).
+FRAMES = frozenset({"protest"})
 _ENTRY_KEYS = frozenset({
     "id", "lemma", "phrase", "head", "pos", "type", "mode", "cameo", "contexts", "args", "forms",
     "note",
@@ -139,6 +143,8 @@ class TriggerArgs:
     objects: tuple[str, ...] = ()
     not_objects: tuple[str, ...] = ()
     swap: bool = False
+    frame: str | None = None  # a sense frame the trigger needs ("protest")
+    actor_sectors: tuple[str, ...] = ()  # the event needs an actor of one of these sectors
 
 
 @dataclass(frozen=True)
@@ -298,11 +304,20 @@ def _parse_args(raw: Any, fail: Any) -> TriggerArgs:
         if not isinstance(val, bool):
             fail(f"args.{key} must be true or false")
         flags[key] = val
+    frame = raw.get("frame")
+    if frame is not None and frame not in FRAMES:
+        fail(f"args.frame must be one of {sorted(FRAMES)}, got {frame!r}")
+    sectors = tuple(s.upper() for s in _str_list(raw.get("actor_sectors"), "args.actor_sectors", fail))
+    bad = [s for s in sectors if s not in SECTORS]
+    if bad:
+        fail(f"args.actor_sectors: {bad} are not PLOVER sectors")
     return TriggerArgs(
         recipient=roles["recipient"],
         actor=roles["actor"],
         objects=_str_list(raw.get("objects"), "args.objects", fail),
         not_objects=_str_list(raw.get("not_objects"), "args.not_objects", fail),
+        frame=frame,
+        actor_sectors=sectors,
         **flags,
     )
 

@@ -140,6 +140,9 @@ def detect_status(trigger, lang: str, *, conditions: bool = True, inside: range 
     sent = trigger.sent
     if sent.text.rstrip().endswith("?"):
         res.add("hypothetical", "?")
+    alleged = _allegation(trigger, cues)
+    if alleged:
+        res.add("hypothetical", alleged)
     p = trigger
     if trigger.pos_ not in ("VERB", "AUX"):
         # Nominal event: its own modifiers, then the verb it is an argument of.
@@ -149,11 +152,29 @@ def detect_status(trigger, lang: str, *, conditions: bool = True, inside: range 
             if c.dep_ in ("amod", "acl", "compound") and c.lower_ in cues.planned_adjectives:
                 res.add("planned", c.text)
         verb, rel = syntax.governing_noun_verb(trigger)
+        if verb is None and trigger.dep_ == "nmod" and trigger.head.pos_ in ("NOUN", "PROPN"):
+            # "risque plusieurs années d'emprisonnement": the verb of the noun it qualifies
+            verb, rel = syntax.governing_noun_verb(trigger.head)
         if verb is None:
             return res
         p = verb
     _climb(p, cues, res, depth=0, conditions=conditions)
     return res
+
+
+def _allegation(trigger, cues: StatusCues) -> str | None:
+    """The word that makes the act an allegation: "accusée du meurtre de", "soupçonnés d'avoir
+    attaqué", "charged with assaulting". What someone is accused of is not reported as done."""
+    if not cues.allegation_governors:
+        return None
+    t = trigger
+    for _ in range(4):
+        if t.head == t or t.dep_ in ("ROOT", "root") or t.dep_ in syntax.SUBJ:
+            return None
+        t = t.head
+        if (t.lemma_ or t.lower_).lower() in cues.allegation_governors or t.lower_ in cues.allegation_governors:
+            return t.text
+    return None
 
 
 def _climb(p, cues: StatusCues, res: StatusResult, depth: int, conditions: bool = True) -> None:
@@ -173,6 +194,10 @@ def _climb(p, cues: StatusCues, res: StatusResult, depth: int, conditions: bool 
         before = res.status
         res.add("hypothetical", purpose)  # a goal ("pour arrêter", "in order to arrest") is not a fact
         res.purpose = before == "occurred"
+    if p.dep_ == "acl" and head.pos_ in ("NOUN", "PROPN") and head.dep_ in syntax.OBJ \
+            and (head.head.lemma_ or "").lower() in cues.negating_governors \
+            and any(c.dep_ == "mark" and c.lower_ in ("de", "d'", "à") for c in p.children):
+        res.add("negated", head.head.text)  # "empêcher les manifestants d'envahir": they did not
     if p.dep_ in ("xcomp", "ccomp", "advmod") or (p.dep_ == "acl" and head.pos_ in ("ADJ", "VERB")):
         if g_lemma in cues.negating_governors:
             res.add("negated", head.text)

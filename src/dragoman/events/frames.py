@@ -1,0 +1,183 @@
+"""Sense frames of incident reports: what kind of happening a violent or collective word belongs to.
+
+Short incident reports use the same words for political and non-political happenings: "une marche"
+is a protest or a hike, "se rassembler" a rally or a festival, "une agression" political violence
+or a mugging, "ils ont brûlé des voitures" an attack or a riot. The frame is read from the words
+around the trigger (its sentence, then the neighbouring sentences), with word lists from
+``data/<lang>/event_cues.yaml``:
+
+- **protest frame** (entries with ``args.frame: protest``): the trigger is a protest only with a
+  protest word in its sentence (``protest_events``, ``protest_agents``, ``protest_cues``: banderoles,
+  revendications, "pour dénoncer"), or in the two sentences either side when its own sentence has no
+  word of another frame (``nonprotest_cues``: festival, funérailles, kilomètres, secourir); a
+  complement with "contre" is enough ("une marche contre la réforme").
+- **ordinary crime**: an ASSAULT whose agent is a thief, robber or trafficker (``criminal_agents``),
+  or that is told among robbery words (``theft_cues``, or the same people) with no protest, no
+  weapon of war (``war_weapon_cues``), no election or party (``political_cues``) and no state
+  participant, is crime news, not political violence.
+- **riot**: violence by protesters or rioters (``protest_agents`` among the actors or agents), or
+  destruction of property with no actor told among protest words, is the riot itself (PLOVER PROTEST riot: "distinct,
+  continuous and violent action ... property damage"), not a separate ASSAULT. Police violence and
+  crowd-control stay ASSAULT; bombs and missiles are never a riot.
+- **topic**: an event noun that a campaign fights ("la lutte contre les violences sexuelles",
+  ``topic_words``) is its topic, not a reported event.
+- **equipment**: a weapon noun that is what someone carries ("munis de gaz lacrymogène") is not its use.
+
+Every decision returns a reason string for ``dragoman explain`` (None: the frame does not apply).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from typing import Any
+
+from dragoman.events import syntax
+
+# Participants of these sectors make violence political whatever the words around it.
+# A coup or a war is never the violence of a riot, whatever the words around it.
+_NOT_RIOT_CONTEXTS = frozenset({"pro_autocracy", "political_institutions", "terrorism"})
+STATE_SECTORS = frozenset({"GOV", "COP", "MIL", "JUD", "LEG", "SPY", "PRM", "REB", "UAF", "PTY"})
+
+
+def token_words(tok: Any) -> set[str]:
+    return {tok.lower_, (tok.lemma_ or tok.lower_).lower()}
+
+
+def text_words(text: str) -> set[str]:
+    return {w for w in text.lower().replace("’", "'").replace("'", " ").split() if w}
+
+
+class FrameIndex:
+    """The words (forms and lemmas) of each sentence of a document, computed once."""
+
+    def __init__(self, sentences: Iterable[Any]):
+        self.words: dict[int, set[str]] = {}
+        for s in sentences:
+            if s.span is None:
+                continue
+            ws: set[str] = set()
+            for t in s.span:
+                if not t.is_punct:
+                    ws |= token_words(t)
+            self.words[s.index] = ws
+
+    def window(self, index: int, k: int) -> set[str]:
+        out: set[str] = set()
+        for i in range(index - k, index + k + 1):
+            out |= self.words.get(i, set())
+        return out
+
+
+def _protest_words(cues: Any) -> frozenset[str]:
+    return cues.protest_events | cues.protest_agents | cues.protest_cues
+
+
+def _first(words: set[str], wanted: frozenset[str]) -> str | None:
+    hit = sorted(words & wanted)
+    return hit[0] if hit else None
+
+
+def protest_frame(entry: Any, head: Any, span: Any, sent_index: int, index: FrameIndex, cues: Any) -> str | None:
+    """Why an entry that needs the protest frame is not a protest here (None: it is)."""
+    if entry.args.frame != "protest":
+        return None
+    if any(c.dep_ in ("obl", "obl:arg", "obl:mod", "nmod") and syntax.prep_of(c) == "contre" for c in head.children):
+        return None  # "une marche contre la réforme", "se sont rassemblés contre le projet"
+    own: set[str] = set()
+    for t in span:
+        own |= token_words(t)
+    sent = index.words.get(sent_index, set()) - own
+    wanted = _protest_words(cues)
+    if sent & wanted:
+        return None
+    other = _first(sent, cues.nonprotest_cues)
+    if other:
+        return f"not a protest: '{other}' in the sentence"
+    around = index.window(sent_index, 2) - index.words.get(sent_index, set())
+    if around & wanted:
+        return None
+    return "not a protest: no protest word in or around the sentence"
+
+
+def _participant_words(parts: Iterable[Any]) -> set[str]:
+    out: set[str] = set()
+    for p in parts:
+        out |= text_words(p.actor.text or "")
+    return out
+
+
+def ordinary_crime(head: Any, actors: list[Any], recipients: list[Any], agents: list[Any], sent_index: int,
+                   index: FrameIndex, cues: Any) -> str | None:
+    """Why this ASSAULT is ordinary crime (a mugging, a robbery), or None."""
+    sent = index.words.get(sent_index, set())
+    if sent & cues.war_weapon_cues or sent & _protest_words(cues):
+        return None
+    if any(p.actor.sector in STATE_SECTORS for p in [*actors, *recipients]):
+        return None
+    agent_words: set[str] = _participant_words(actors)
+    for t in agents:
+        agent_words |= token_words(t)
+    crim = _first(agent_words, cues.criminal_agents)
+    if crim:
+        return f"ordinary crime: agent '{crim}'"
+    around = index.window(sent_index, 3)
+    theft = _first(around, cues.theft_cues | cues.criminal_agents)
+    if theft and not around & (cues.war_weapon_cues | cues.protest_events | cues.protest_agents | cues.political_cues):
+        return f"ordinary crime: theft ('{theft}') around"
+    return None
+
+
+def riot_violence(entry: Any, actors: list[Any], agents: list[Any], sent_index: int, index: FrameIndex,
+                  cues: Any) -> str | None:
+    """Why this ASSAULT is the violence of a riot (to be coded PROTEST riot), or None."""
+    if entry.type != "ASSAULT" or entry.mode == "crowd-control" or set(entry.contexts) & _NOT_RIOT_CONTEXTS:
+        return None
+    if index.words.get(sent_index, set()) & cues.war_weapon_cues:
+        return None
+    words = _participant_words(actors)
+    for t in agents:
+        words |= token_words(t)
+    who = _first(words, cues.protest_agents | cues.protest_events)
+    if who:
+        return f"violence by protesters ('{who}') is a riot"
+    if actors or entry.mode != "destroy":
+        return None  # "plusieurs personnes ont été blessées": who hurt them is not said
+    near = _first(index.window(sent_index, 1), cues.protest_agents | cues.protest_events)
+    if near:
+        return f"destruction with no actor among protest words ('{near}') is a riot"
+    return None
+
+
+def topic(head: Any, cues: Any) -> str | None:
+    """An event noun that is what a campaign fights ("la marche pour la lutte contre les violences
+    sexuelles", "la prévention des agressions"): the topic, not a reported event."""
+    if head.pos_ not in ("NOUN", "PROPN") or not cues.topic_words:
+        return None
+    t = head
+    for _ in range(2):
+        if t.head == t or t.dep_ not in ("nmod", "obl", "obl:arg", "obl:mod", "conj"):
+            return None
+        t = t.head
+        if token_words(t) & cues.topic_words:
+            return f"topic of a campaign ('{t.text}'), not an event"
+    return None
+
+
+def equipment(head: Any, cues: Any) -> str | None:
+    """A weapon noun that is carried ("munis de gaz lacrymogène", "armés de bâtons"), not used."""
+    if head.pos_ not in ("NOUN", "PROPN") or not cues.equipment_words:
+        return None
+    t = head
+    for _ in range(3):
+        if t.head == t or t.dep_ in ("ROOT", "root"):
+            return None
+        # "des policiers munis de gaz": the parser may hang the noun beside the participle
+        for c in t.head.children:
+            if c.i < t.i and c.dep_ in ("amod", "acl") and token_words(c) & cues.equipment_words:
+                return f"equipment, not use ('{c.text}')"
+        t = t.head
+        if token_words(t) & cues.equipment_words:
+            return f"equipment, not use ('{t.text}')"
+        if t.pos_ in ("VERB", "AUX") and not token_words(t) & cues.equipment_words:
+            return None
+    return None

@@ -1,0 +1,179 @@
+"""Sense frames of incident reports (dragoman.events.frames), required actor sectors, allegations.
+
+Hand-written French sentences: a march, a gathering or an attack is a political event only in
+the right frame; violence by protesters is the riot itself; thefts and accidents give nothing.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from dragoman.errors import DataFileError
+from dragoman.events.lexicon import load_triggers_file
+from dragoman.pipeline import Pipeline, PipelineConfig
+
+MATERIAL = {"PROTEST", "COERCE", "ASSAULT"}
+
+
+@pytest.fixture(scope="module")
+def pipe():
+    return Pipeline(PipelineConfig())
+
+
+def _types(pipe, text, statuses=("occurred", "planned")):
+    doc = pipe.code_text(text, lang="fr")
+    assert not doc.errors, doc.errors
+    return {e.type for e in doc.events if e.status in statuses}
+
+
+def _reasons(pipe, text):
+    doc = pipe.code_text(text, lang="fr")
+    return " | ".join(str(n.get("reason")) for n in doc.trace)
+
+
+# --- protest frame (args.frame: protest)
+
+@pytest.mark.parametrize("text", [
+    "Le club de randonnée a organisé une marche de quinze kilomètres dans la forêt de Fontainebleau.",
+    "Environ trois cents personnes se sont rassemblées samedi pour le festival de la musique à Lyon.",
+    "Lors des obsèques du chanteur, ses amis ont défilé en voiture dans les rues de Nantes.",
+    "Les habitants du quartier se sont rassemblés devant la maison de la famille endeuillée.",
+    "Son oncle est mort l'an dernier d'un trouble métabolique rare.",
+    "Le marché du cacao a fortement reculé cette semaine à Abidjan.",
+])
+def test_gathering_words_outside_a_protest_give_no_protest(pipe, text):
+    assert "PROTEST" not in _types(pipe, text)
+
+
+@pytest.mark.parametrize("text", [
+    "Des milliers d'enseignants ont défilé à Lyon en brandissant des banderoles pour réclamer des hausses de salaire.",
+    "Une marche contre la réforme des retraites a réuni des milliers de personnes à Marseille.",
+    "Les agriculteurs sont en colère. Ils se sont rassemblés devant la préfecture de Rennes.",
+])
+def test_gathering_words_in_a_protest_give_protest(pipe, text):
+    assert "PROTEST" in _types(pipe, text)
+
+
+def test_festival_reason_is_traced(pipe):
+    reasons = _reasons(pipe, "Des centaines de familles se sont rassemblées pour la fête du village à Annecy.")
+    assert "not a protest" in reasons
+
+
+# --- ordinary crime
+
+@pytest.mark.parametrize("text", [
+    "Un commerçant a été agressé par deux voleurs qui lui ont dérobé sa recette à Marseille.",
+    "Une retraitée a été victime d'une agression hier soir à Lille. Les malfaiteurs ont pris son sac à main.",
+])
+def test_robbery_violence_is_not_political_assault(pipe, text):
+    assert "ASSAULT" not in _types(pipe, text)
+
+
+def test_attack_by_soldiers_stays_assault(pipe):
+    assert "ASSAULT" in _types(pipe, "Des soldats ont attaqué un village du nord du Mali, tuant douze civils.")
+
+
+def test_violence_around_an_election_is_not_ordinary_crime(pipe):
+    text = ("Après l'annonce des résultats de l'élection, des voyous ont attaqué le siège du parti au pouvoir à Abidjan. "
+            "Ils ont aussi volé des ordinateurs.")
+    assert "ASSAULT" in _types(pipe, text)
+
+
+# --- riot
+
+def test_destruction_by_protesters_is_a_riot(pipe):
+    doc = pipe.code_text("Les manifestants ont détruit plusieurs abribus dans le centre de Nantes.", lang="fr")
+    types = {e.type for e in doc.events}
+    assert "ASSAULT" not in types
+    riot = [e for e in doc.events if e.type == "PROTEST"]
+    assert riot and riot[0].mode == "riot" and riot[0].cameo == "145"
+
+
+def test_police_killing_protesters_stays_assault(pipe):
+    assert "ASSAULT" in _types(pipe, "La police a tué deux manifestants lors d'une émeute à Dakar.")
+
+
+def test_coup_among_protest_words_stays_assault(pipe):
+    text = "Des manifestants ont envahi les rues de Bamako. Un coup d'État a renversé le président dans la nuit."
+    assert "ASSAULT" in _types(pipe, text)
+
+
+# --- required actor sectors (args.actor_sectors)
+
+@pytest.mark.parametrize("text", [
+    "La banque a saisi la maison de l'agriculteur endetté.",
+    "Les dirigeants ont annoncé la dissolution de leur association à Genève.",
+    "Une coupure de courant a plongé le quartier dans le noir pendant deux heures.",
+    "La route a été fermée après la collision entre deux camions.",
+])
+def test_coercion_words_without_a_state_actor_give_no_coerce(pipe, text):
+    assert "COERCE" not in _types(pipe, text)
+
+
+@pytest.mark.parametrize("text", [
+    "La police a saisi deux tonnes de cocaïne dans le port du Havre.",
+    "Le gouvernement a dissous le principal parti d'opposition.",
+])
+def test_coercion_by_the_state_is_coerce(pipe, text):
+    assert "COERCE" in _types(pipe, text)
+
+
+# --- agentivity of protests and arrests
+
+def test_rain_stopped_is_not_an_arrest(pipe):
+    assert "COERCE" not in _types(pipe, "Une fois la pluie arrêtée, les habitants ont nettoyé leurs maisons.")
+
+
+def test_flood_does_not_loot(pipe):
+    assert "PROTEST" not in _types(pipe, "Une inondation a saccagé le centre de la ville de Namur.")
+
+
+# --- status: allegations, prevented acts, equipment, topics
+
+def test_alleged_murder_is_not_reported_but_the_arrest_is(pipe):
+    text = "Un homme soupçonné du meurtre de son voisin a été arrêté par la police à Lyon."
+    assert "COERCE" in _types(pipe, text)
+    assert "ASSAULT" not in _types(pipe, text)
+
+
+def test_prevented_act_did_not_happen(pipe):
+    text = "Les gendarmes ont empêché les militants d'envahir la centrale nucléaire."
+    assert "ASSAULT" not in _types(pipe, text)
+
+
+def test_carried_tear_gas_is_not_used(pipe):
+    text = "Des policiers munis de gaz lacrymogène surveillaient la place de la mairie."
+    assert "ASSAULT" not in _types(pipe, text)
+
+
+def test_campaign_topic_is_not_an_event(pipe):
+    text = "Une marche pour la lutte contre les violences sexuelles a réuni des militantes à Paris."
+    types = _types(pipe, text)
+    assert "PROTEST" in types and "ASSAULT" not in types
+
+
+# --- loader validation of the new entry keys
+
+def _lexicon(tmp_path: Path, args: str) -> Path:
+    p = tmp_path / "triggers.yaml"
+    p.write_text("version: 1\nlang: fr\nentries:\n"
+                 f'  - {{id: fr.marche, lemma: "marche", pos: NOUN, type: PROTEST, mode: demo, cameo: "141", '
+                 f"args: {args}}}\n", encoding="utf-8")
+    return p
+
+
+def test_frame_and_sectors_load(tmp_path):
+    lex = load_triggers_file(_lexicon(tmp_path, "{frame: protest, actor_sectors: [cvl, LAB]}"), "fr")
+    args = lex.entries[0].args
+    assert args.frame == "protest" and args.actor_sectors == ("CVL", "LAB")
+
+
+@pytest.mark.parametrize("args, problem", [
+    ("{frame: picnic}", "args.frame"),
+    ("{actor_sectors: [XYZ]}", "actor_sectors"),
+])
+def test_bad_frame_or_sector_is_a_data_error(tmp_path, args, problem):
+    with pytest.raises(DataFileError, match=problem):
+        load_triggers_file(_lexicon(tmp_path, args), "fr")
