@@ -481,6 +481,91 @@ def popcorn_trigger_recall(nlp) -> dict[str, tuple[int, int, int]]:
     return {k: (v[0], v[1], v[2]) for k, v in out.items()}
 
 
+# --------------------------------------------------------------------------- matching internals
+# ``match`` reads each sentence once (``_SentenceWords``) and walks phrases over token
+# indices; these tests hold it to the token-by-token definition (``_phrase_word``).
+
+INDEX_SENTENCES = {
+    "fr": [
+        "Le gouvernement a mis en garde Pyongyang mardi contre toute nouvelle provocation.",
+        "Les soldats ont ouvert le feu sur les manifestants, selon la police locale.",
+        "Paris a fait appel à l'ONU le 3 mai ; Berlin a levé les sanctions contre Moscou.",
+        "Le ministre s'est entretenu avec son homologue et a lancé un appel au calme à la mi-août.",
+        "Les rebelles ont pris le contrôle de la ville et menacent de rompre le cessez-le-feu !",
+    ],
+    "en": [
+        "The rebels opened fire on the convoy on Tuesday; the army called on Russia to withdraw.",
+        "Washington called for an immediate ceasefire and lifted sanctions on Iran.",
+        "The president called Xi on Tuesday, and the two leaders held talks in Beijing.",
+        "Protesters staged a sit-in: the police fired tear gas at them, witnesses said.",
+        "The minister threatened to impose a blockade and declared a state of emergency.",
+    ],
+}
+
+
+def _reference_match_phrase(lex, entry, head_tok, sent):
+    """The phrase walk token by token, as ``_match_phrase`` is specified."""
+    from dragoman.events.lexicon import MAX_FAR_GAP, MAX_PHRASE_GAP, TriggerMatch, _Links
+
+    lemmas, doc = entry.lemmas, head_tok.doc
+    positions = [0] * len(lemmas)
+    positions[entry.head] = head_tok.i
+    links = _Links(head_tok)
+    for step, rng in ((-1, range(entry.head - 1, -1, -1)), (1, range(entry.head + 1, len(lemmas)))):
+        cur = head_tok.i
+        for k in rng:
+            found, j, gap = None, cur + step, 0
+            while sent.start <= j < sent.end and gap <= MAX_FAR_GAP:
+                tok = doc[j]
+                if tok.text in (";", ":", "!", "?") or (tok.text == "," and gap > 0):
+                    break
+                near = tok.i in links.close if gap > MAX_PHRASE_GAP else (gap <= 1 or tok.i in links.related)
+                if lex._phrase_word(tok, lemmas[k]) and near:
+                    found = j
+                    break
+                j += step
+                gap += 1
+            if found is None:
+                return None
+            positions[k] = cur = found
+    return TriggerMatch(entry, min(positions), max(positions) + 1, head_tok.i)
+
+
+@pytest.mark.parametrize("lang", ["fr", "en"])
+def test_sentence_index_candidates_equal_phrase_word(lang, nlp_fr, nlp_en):
+    from dragoman.events.lexicon import TriggerLexicon, _SentenceWords
+
+    lex = load_triggers(lang)
+    lemmas = sorted({lem for e in lex.entries for lem in e.lemmas})
+    checked = 0
+    for text in INDEX_SENTENCES[lang]:
+        for sent in (nlp_fr if lang == "fr" else nlp_en)(text).sents:
+            words = _SentenceWords(sent)
+            for lemma in lemmas:
+                expected = {t.i for t in sent if TriggerLexicon._phrase_word(t, lemma)}
+                assert words.candidates(lemma) == expected, (text, lemma)
+                checked += bool(expected)
+    assert checked > 30  # the sentences do contain phrase words
+
+
+@pytest.mark.parametrize("lang", ["fr", "en"])
+def test_phrase_walk_equals_token_by_token_walk(lang, nlp_fr, nlp_en):
+    from dragoman.events.lexicon import _SentenceWords
+
+    lex = load_triggers(lang)
+    phrases = [e for e in lex.entries if e.is_phrase]
+    found = 0
+    for text in INDEX_SENTENCES[lang]:
+        for sent in (nlp_fr if lang == "fr" else nlp_en)(text).sents:
+            words = _SentenceWords(sent)
+            for tok in sent:
+                for e in phrases:
+                    got = lex._match_phrase(e, tok, sent, words)
+                    assert got == _reference_match_phrase(lex, e, tok, sent), (text, tok.text, e.id)
+                    found += got is not None
+    assert found >= 3  # "mis en garde", "ouvert le feu", "opened fire", "called for" ...
+
+
 @pytest.mark.slow
 @pytest.mark.parametrize("lang", ["en", "fr"])
 def test_gold_trigger_recall_upper_bound(lang, nlp_fr, nlp_en):

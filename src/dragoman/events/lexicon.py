@@ -555,6 +555,65 @@ class _Links:
         return self._close
 
 
+class _SentenceWords:
+    """Token features of one sentence for trigger matching, read from spaCy once.
+
+    ``keys``/``guesses`` are ``_token_keys`` and ``_verb_guesses`` per token;
+    ``candidates(lemma)`` is the set of token indices (doc-level) for which
+    ``TriggerLexicon._phrase_word(token, lemma)`` holds, found through an
+    inverted index of the keys instead of testing every token of every walk.
+    """
+
+    def __init__(self, sent: Any):
+        self.lo, self.hi = sent.start, sent.end
+        self.tokens = list(sent)
+        self.skip: list[bool] = []
+        self.keys: list[tuple[str, ...]] = []
+        self.guesses: list[tuple[str, ...]] = []
+        self._folded: list[str] = []  # strip_accents(text) per token
+        self._by_key: dict[str, list[int]] = defaultdict(list)
+        self._by_guess: dict[str, list[int]] = defaultdict(list)
+        self._cands: dict[str, frozenset[int]] = {}
+        stops: list[int] = []
+        commas: list[int] = []
+        lang = sent.doc.lang_
+        for tok in self.tokens:
+            text, lemma, pos, i = tok.text, tok.lemma_, tok.pos_, tok.i
+            self.skip.append(tok.is_punct or tok.is_space)
+            keys = _keys_cached(lemma or "", text)
+            guesses = _verb_guesses_cached(text, lemma, pos, lang)
+            self.keys.append(keys)
+            self.guesses.append(guesses)
+            self._folded.append(strip_accents(text))
+            for key in keys:
+                self._by_key[key].append(i)
+            for guess in guesses:
+                self._by_guess[guess].append(i)
+            if text in (";", ":", "!", "?"):
+                stops.append(i)
+            elif text == ",":
+                commas.append(i)
+        self.stops = frozenset(stops)
+        self.commas = frozenset(commas)
+
+    def candidates(self, lemma: str) -> frozenset[int]:
+        """Tokens that can stand for ``lemma`` as a non-head word of a phrase (``_phrase_word``)."""
+        found = self._cands.get(lemma)
+        if found is not None:
+            return found
+        folded = strip_accents(lemma)
+        hits = set(self._by_key.get(lemma, ()))
+        hits.update(self._by_key.get(folded, ()))
+        hits.update(self._by_guess.get(lemma, ()))
+        if len(lemma) >= 4:
+            hits.update(self.lo + p for p, f in enumerate(self._folded) if f.startswith(folded))
+        for i in [i for i in hits if self.tokens[i - self.lo].pos_ == "ADP"]:
+            if _governs_date(self.tokens[i - self.lo]):
+                hits.discard(i)  # "called Xi on Tuesday" is not "called on"
+        found = self._cands[lemma] = frozenset(hits)
+        return found
+
+
 def _governs_date(prep: Any) -> bool:
     """A preposition introducing a date ("on Tuesday", "à la mi-août")."""
     nouns = [c for c in prep.children if c.dep_ in ("pobj", "obj")] + [prep.head]
@@ -646,8 +705,12 @@ class TriggerLexicon:
     # ---- lookup
 
     def _lookup(self, index: dict[str, list[TriggerEntry]], token: Any) -> list[TriggerEntry]:
+        return self._lookup_keys(index, _token_keys(token))
+
+    @staticmethod
+    def _lookup_keys(index: dict[str, list[TriggerEntry]], keys: Sequence[str]) -> list[TriggerEntry]:
         found: list[TriggerEntry] = []
-        for key in _token_keys(token):
+        for key in keys:
             for e in index.get(key, ()):
                 if e not in found:
                     found.append(e)
@@ -690,32 +753,43 @@ class TriggerLexicon:
             return True
         return len(lemma) >= 4 and strip_accents(tok.text).startswith(strip_accents(lemma))
 
-    def _match_phrase(self, entry: TriggerEntry, head_tok: Any, sent: Any) -> TriggerMatch | None:
-        """Find the other lemmas of ``entry`` around ``head_tok``, in order, within the sentence."""
+    def _match_phrase(self, entry: TriggerEntry, head_tok: Any, sent: Any,
+                      words: _SentenceWords | None = None) -> TriggerMatch | None:
+        """Find the other lemmas of ``entry`` around ``head_tok``, in order, within the sentence.
+
+        ``words`` (built once per sentence by ``match``) says which tokens can stand for
+        each lemma (``_phrase_word``), so the walk below only compares token indices.
+        """
+        if words is None:
+            words = _SentenceWords(sent)
         lemmas = entry.lemmas
-        doc = head_tok.doc
-        lo, hi = sent.start, sent.end
+        head_i = head_tok.i
+        cands = [words.candidates(lemma) if k != entry.head else frozenset() for k, lemma in enumerate(lemmas)]
+        if not all(c for k, c in enumerate(cands) if k != entry.head):
+            return None  # a word of the phrase is nowhere in the sentence
+        lo, hi = words.lo, words.hi
+        stops, commas = words.stops, words.commas
         positions: list[int] = [0] * len(lemmas)
-        positions[entry.head] = head_tok.i
+        positions[entry.head] = head_i
         links = _Links(head_tok)
 
-        def ok(tok: Any, gap: int) -> bool:
+        def ok(j: int, gap: int) -> bool:
             if gap > MAX_PHRASE_GAP:  # far words only when the parse links them closely
-                return tok.i in links.close
-            return gap <= 1 or tok.i in links.related
+                return j in links.close
+            return gap <= 1 or j in links.related
 
         # left of the head, walking backwards; right of the head, walking forwards
         for step, rng in ((-1, range(entry.head - 1, -1, -1)), (1, range(entry.head + 1, len(lemmas)))):
-            cur = head_tok.i
+            cur = head_i
             for k in rng:
                 found = None
+                cand = cands[k]
                 j = cur + step
                 gap = 0
                 while lo <= j < hi and gap <= MAX_FAR_GAP:
-                    tok = doc[j]
-                    if tok.text in (";", ":", "!", "?") or (tok.text == "," and gap > 0):
+                    if j in stops or (gap > 0 and j in commas):
                         break
-                    if self._phrase_word(tok, lemmas[k]) and ok(tok, gap):
+                    if j in cand and ok(j, gap):
                         found = j
                         break
                     j += step
@@ -724,7 +798,7 @@ class TriggerLexicon:
                     return None
                 positions[k] = found
                 cur = found
-        return TriggerMatch(entry, min(positions), max(positions) + 1, head_tok.i)
+        return TriggerMatch(entry, min(positions), max(positions) + 1, head_i)
 
     def match(self, sent: Any) -> list[TriggerMatch]:
         """All candidate triggers in a sentence ``Span`` (doc-level token indices).
@@ -735,19 +809,23 @@ class TriggerLexicon:
         whose subject is one of its ``not_objects`` is not returned.
         """
         matches: list[TriggerMatch] = []
-        for tok in sent:
-            if tok.is_punct or tok.is_space:
+        words = _SentenceWords(sent)
+        for p, tok in enumerate(words.tokens):
+            if words.skip[p]:
                 continue
-            singles = self._pos_filter(self._lookup(self._single, tok), tok)
-            for guess in _verb_guesses(tok):  # lemmatizer misses; a verbal form whatever the tag
+            keys, guesses = words.keys[p], words.guesses[p]
+            found = self._lookup_keys(self._single, keys)
+            singles = self._pos_filter(found, tok) if found else []
+            for guess in guesses:  # lemmatizer misses; a verbal form whatever the tag
                 singles += [e for e in self._single.get(guess, ()) if e.pos == "VERB" and e not in singles]
             for e in singles:
                 matches.append(TriggerMatch(e, tok.i, tok.i + 1, tok.i))
-            phrases = self._pos_filter(self._lookup(self._phrase, tok), tok)
-            for guess in _verb_guesses(tok):
+            found = self._lookup_keys(self._phrase, keys)
+            phrases = self._pos_filter(found, tok) if found else []
+            for guess in guesses:
                 phrases += [e for e in self._phrase.get(guess, ()) if e.pos == "VERB" and e not in phrases]
             for e in phrases:
-                m = self._match_phrase(e, tok, sent)
+                m = self._match_phrase(e, tok, sent, words)
                 if m is not None:
                     matches.append(m)
         doc = sent.doc
