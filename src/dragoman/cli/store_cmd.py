@@ -3,17 +3,23 @@
 from __future__ import annotations
 
 import csv
+import functools
+import inspect
 import json
 import sys
+from collections.abc import Callable
 from datetime import date, datetime
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import typer
 from rich.console import Console
 from rich.table import Table
 
 from dragoman.errors import DragomanError
+
+if TYPE_CHECKING:
+    from dragoman.store import EventFilter
 
 DB_HELP = "DuckDB store file."
 _err = Console(stderr=True, width=None if sys.stderr.isatty() else 160)
@@ -34,20 +40,66 @@ def _date(value: str | None, option: str) -> date | None:
         raise typer.BadParameter(f"{value!r} is not a date (YYYY-MM-DD)", param_hint=option) from err
 
 
-def _filters(type_: list[str] | None, actor: str | None, recipient: str | None, from_: str | None,
-             to: str | None, status: str | None):
-    from dragoman.schema import PLOVER_TYPES, STATUSES
-    from dragoman.store import EventFilter
+# The event filter options of `events`, `export` and `dyads`: (parameter, type, option). Commands
+# decorated with `_with_filters` get them as one `filters: EventFilter` argument.
+_FILTER_OPTIONS: list[tuple[str, str, Any]] = [
+    ("type_", "list[str] | None", typer.Option(None, "--type", help="PLOVER type(s), repeat or comma-separate.")),
+    ("quad", "list[str] | None", typer.Option(
+        None, "--quad", help="Quad class(es) 1-4 (verbal coop, material coop, verbal conflict, material "
+        "conflict), repeat or comma-separate.")),
+    ("actor", "str | None", typer.Option(None, "--actor", help="Actor code (PRKGOV) or country (PRK).")),
+    ("recipient", "str | None", typer.Option(None, "--recipient", help="Recipient code or country.")),
+    ("person", "str | None", typer.Option(
+        None, "--person", help="Text in an actor or recipient name (case-insensitive).")),
+    ("from_", "str | None", typer.Option(None, "--from", help="First event date (YYYY-MM-DD).")),
+    ("to", "str | None", typer.Option(None, "--to", help="Last event date (YYYY-MM-DD).")),
+    ("status", "list[str] | None", typer.Option(
+        None, "--status", help="occurred, planned, hypothetical, negated; repeat or comma-separate.")),
+    ("lang", "str | None", typer.Option(None, "--lang", help="Language of a report (fr, en).")),
+    ("text", "str | None", typer.Option(None, "--text", help="Text in an evidence sentence (case-insensitive).")),
+]
+# EventFilter field -> command-line option, for error messages.
+_FILTER_HINTS = {"types": "--type", "quad": "--quad", "actor": "--actor", "recipient": "--recipient",
+                 "person": "--person", "date_from": "--from", "date_to": "--to", "status": "--status",
+                 "lang": "--lang", "text": "--text"}
 
-    types = [t.upper() for part in (type_ or []) for t in part.split(",") if t]
-    for t in types:
-        if t not in PLOVER_TYPES:
-            raise typer.BadParameter(f"unknown PLOVER type {t}; one of {', '.join(PLOVER_TYPES)}",
-                                     param_hint="--type")
-    if status and status not in STATUSES:
-        raise typer.BadParameter(f"unknown status {status}; one of {', '.join(STATUSES)}", param_hint="--status")
-    return EventFilter(types=types, actor=actor, recipient=recipient, date_from=_date(from_, "--from"),
-                       date_to=_date(to, "--to"), status=status)
+
+def _split(values: list[str] | None) -> list[str]:
+    return [v.strip() for part in (values or []) for v in part.split(",") if v.strip()]
+
+
+def _filters(type_: list[str] | None = None, quad: list[str] | None = None, actor: str | None = None,
+             recipient: str | None = None, person: str | None = None, from_: str | None = None,
+             to: str | None = None, status: list[str] | None = None, lang: str | None = None,
+             text: str | None = None):
+    """The store's EventFilter from the filter options (checked by the store)."""
+    from dragoman.store import EventFilter, FilterError
+
+    try:
+        return EventFilter.from_options(types=_split(type_), quad=_split(quad), status=_split(status), actor=actor,
+                                        recipient=recipient, person=person, date_from=from_, date_to=to,
+                                        lang=lang, text=text)
+    except FilterError as err:
+        message = err.reason + (f"; one of {', '.join(err.choices)}" if err.choices else "")
+        raise typer.BadParameter(message, param_hint=_FILTER_HINTS.get(err.option, err.option)) from None
+
+
+def _with_filters(command: Callable[..., None]) -> Callable[..., None]:
+    """Give ``command`` the filter options; it receives them as ``filters`` (an EventFilter)."""
+    signature = inspect.signature(command)
+    own = [p for name, p in signature.parameters.items() if name != "filters"]
+    extra = [inspect.Parameter(name, inspect.Parameter.KEYWORD_ONLY, default=option, annotation=hint)
+             for name, hint, option in _FILTER_OPTIONS]
+
+    @functools.wraps(command)
+    def run(**kwargs: Any) -> None:
+        options = {name: kwargs.pop(name) for name, _, _ in _FILTER_OPTIONS}
+        command(**kwargs, filters=_filters(**options))
+
+    run.__signature__ = signature.replace(parameters=own + extra)  # type: ignore[attr-defined]
+    annotations = {k: v for k, v in command.__annotations__.items() if k != "filters"}
+    run.__annotations__ = {**annotations, **{name: hint for name, hint, _ in _FILTER_OPTIONS}}
+    return run
 
 
 def _plain(v: Any) -> Any:
@@ -157,21 +209,16 @@ def register(app: typer.Typer) -> None:
             raise typer.Exit(1)
 
     @app.command()
+    @_with_filters
     def events(
         db: Path = typer.Option(Path("dragoman.duckdb"), "--db", help=DB_HELP),
-        type_: list[str] | None = typer.Option(None, "--type", help="PLOVER type(s), repeat or comma-separate."),
-        actor: str | None = typer.Option(None, "--actor", help="Actor code (PRKGOV) or country (PRK)."),
-        recipient: str | None = typer.Option(None, "--recipient", help="Recipient code or country."),
-        from_: str | None = typer.Option(None, "--from", help="First event date (YYYY-MM-DD)."),
-        to: str | None = typer.Option(None, "--to", help="Last event date (YYYY-MM-DD)."),
-        status: str | None = typer.Option(None, "--status", help="occurred, planned, hypothetical, negated"),
         limit: int = typer.Option(50, "--limit", min=1),
         fmt: str = typer.Option("table", "--format", help="table, jsonl or csv"),
+        filters: EventFilter | None = None,
     ) -> None:
         """List deduplicated events (clusters of mentions), newest first."""
         from dragoman.store import Store
 
-        filters = _filters(type_, actor, recipient, from_, to, status)
         try:
             with Store(db, read_only=True) as store:
                 rows, _ = store.query_events(filters, limit=limit)
@@ -196,24 +243,19 @@ def register(app: typer.Typer) -> None:
             _write_records(rows, fmt, cols)
 
     @app.command()
+    @_with_filters
     def export(
         out: str = typer.Argument(..., help="Output file, or - for stdout (not for parquet)."),
         fmt: str = typer.Option("jsonl", "--format", help="jsonl, csv, parquet, gdelt, polecat"),
         db: Path = typer.Option(Path("dragoman.duckdb"), "--db", help=DB_HELP),
         level: str | None = typer.Option(None, "--level", help="mentions (default), events or documents; gdelt: events"),
         explode_dyads: bool = typer.Option(False, "--explode-dyads", help="One row per actor x recipient pair."),
-        type_: list[str] | None = typer.Option(None, "--type"),
-        actor: str | None = typer.Option(None, "--actor"),
-        recipient: str | None = typer.Option(None, "--recipient"),
-        from_: str | None = typer.Option(None, "--from"),
-        to: str | None = typer.Option(None, "--to"),
-        status: str | None = typer.Option(None, "--status"),
         limit: int | None = typer.Option(None, "--limit", min=1),
+        filters: EventFilter | None = None,
     ) -> None:
         """Export mentions or events: JSONL/CSV/Parquet (one typed schema), GDELT 2.0 events, POLECAT TSV."""
         from dragoman.store import Store
 
-        filters = _filters(type_, actor, recipient, from_, to, status)
         try:
             with Store(db, read_only=True) as store:
                 n = store.export(out, fmt, filters=filters, level=level, explode_dyads=explode_dyads, limit=limit)
@@ -223,25 +265,20 @@ def register(app: typer.Typer) -> None:
             _err.print(f"{n} rows → {out} ({fmt})")
 
     @app.command()
+    @_with_filters
     def dyads(
         by: str = typer.Option("month", "--by", help="day, week, month or year"),
         db: Path = typer.Option(Path("dragoman.duckdb"), "--db", help=DB_HELP),
         side: str = typer.Option("country", "--side", help="Dyad members: country (ISO3) or code (actor code)."),
         level: str = typer.Option("events", "--level", help="Count events (deduplicated) or mentions."),
-        type_: list[str] | None = typer.Option(None, "--type"),
-        actor: str | None = typer.Option(None, "--actor"),
-        recipient: str | None = typer.Option(None, "--recipient"),
-        from_: str | None = typer.Option(None, "--from"),
-        to: str | None = typer.Option(None, "--to"),
-        status: str | None = typer.Option(None, "--status"),
         fmt: str = typer.Option("table", "--format", help="table or csv"),
         plot: Path | None = typer.Option(None, "--plot", help="Write a PNG chart of the busiest dyads."),
+        filters: EventFilter | None = None,
     ) -> None:
         """Directed dyad x period counts by type and quad class, Goldstein sum and mean."""
         from dragoman.store import Store
         from dragoman.store.aggregate import QUAD_NAMES, plot_dyads
 
-        filters = _filters(type_, actor, recipient, from_, to, status)
         try:
             with Store(db, read_only=True) as store:
                 rows = store.dyads(by=by, filters=filters, side=side, level=level)

@@ -117,7 +117,7 @@ def _select(level: str, filters: EventFilter) -> tuple[str, list, list[tuple[str
                "ORDER BY e.date NULLS LAST, e.event_id")
     elif level == "documents":
         schema = DOCUMENT_SCHEMA
-        if filters != EventFilter():
+        if not filters.is_empty():
             raise StoreError("filters apply to events and mentions, not to documents", code="E307")
         sql, params = (f"SELECT {', '.join(f'{expr} AS {name}' for name, expr, _ in schema)} FROM documents d "
                        "ORDER BY d.pub_date NULLS LAST, d.doc_id"), []

@@ -42,6 +42,7 @@ from dragoman.web.filters import (
     parse_filter,
     parse_int,
     parse_page,
+    query_items,
 )
 from dragoman.web.highlight import document_segments, mention_sentence_segments
 from dragoman.web.middleware import GuardMiddleware
@@ -183,7 +184,7 @@ def create_app(db_path: str | Path, *, max_body: int = DEFAULT_MAX_BODY, pipelin
         rows, _ = db.list_events(flt, page, use_offset=True)
         total = db.count_events(flt)
         facets = db.facets(flt)
-        items = flt.query_items()
+        items = query_items(flt)
         base = items + [("sort", page.sort), ("order", page.order), ("limit", str(page.limit))]
         pages = max(1, -(-total // page.limit))
         for r in rows:
@@ -245,7 +246,7 @@ def create_app(db_path: str | Path, *, max_body: int = DEFAULT_MAX_BODY, pipelin
         return render(request, "dyad.html", {"a": a, "b": b, "period": period, "both": both, "data": data,
                                               "stack": stack, "type_colors": charts.TYPE_COLORS,
                                               "chart": chart, "top": top, "flt": flt, "periods": PERIODS,
-                                              "fqs": lambda **kw: _qs(flt.query_items(), **kw)})
+                                              "fqs": lambda **kw: _qs(query_items(flt), **kw)})
 
     @app.get("/network", response_class=HTMLResponse, include_in_schema=False)
     def network_page(request: Request) -> Response:

@@ -23,8 +23,9 @@ from typing import Any
 import duckdb
 
 from dragoman.errors import StoreError
+from dragoman.store.filters import EventFilter, after_cursor, encode_cursor, like_pattern, order_by, sort_expr
 from dragoman.web.errors import NotFound, Unavailable
-from dragoman.web.filters import EventFilter, Page, encode_cursor, sort_expr
+from dragoman.web.filters import Page
 
 JSON_COLUMNS = ("actor", "recipient", "location", "evidence", "reported_by", "meta", "options")
 LIST_COLUMNS = (
@@ -209,34 +210,30 @@ class Database:
         return column in self._columns[table]
 
     def where(self, flt: EventFilter) -> tuple[str, list[Any]]:
-        return flt.where(languages_column=self.has_column("events", "languages"))
+        return flt.where("", languages_column=self.has_column("events", "languages"))
 
     # -- events --------------------------------------------------------------
     def list_events(self, flt: EventFilter, page: Page, *, use_offset: bool = False
                     ) -> tuple[list[dict[str, Any]], str | None]:
         """One page of events; returns (rows, next_cursor)."""
         expr = sort_expr(page.sort)
-        desc = page.order == "desc"
         where, params = self.where(flt)
-        conds = [where]
-        if page.cursor is not None and not use_offset:
-            op = "<" if desc else ">"
-            conds.append(f"({expr} {op} ? OR ({expr} = ? AND event_id {op} ?))")
-            params = [*params, page.cursor[0], page.cursor[0], page.cursor[1]]
-        direction = "DESC" if desc else "ASC"
+        after, after_params = after_cursor(page.sort, page.order, None if use_offset else page.cursor)
+        conds = f"{where} AND {after}" if after_params else where
+        params = [*params, *after_params]
+        ordering = order_by(page.sort, page.order, key="_sortkey")
         offset = (page.page - 1) * page.limit if use_offset else 0
         if offset == 0:
             # First pages and cursor pages: DuckDB's top-N (with late materialisation) is fastest.
             rows = self.rows(f"SELECT {', '.join(LIST_COLUMNS)}, {expr} AS _sortkey FROM events "
-                             f"WHERE {' AND '.join(conds)} ORDER BY _sortkey {direction}, event_id {direction} "
-                             "LIMIT ?", [*params, page.limit + 1])
+                             f"WHERE {conds} ORDER BY {ordering} LIMIT ?", [*params, page.limit + 1])
             more = len(rows) > page.limit
             rows = rows[: page.limit]
             last = rows[-1] if rows else None
         else:
             # Deep pages: sort a narrow projection (key + id), then fetch the page's wide rows by id.
-            keys = self.rows(f"SELECT event_id, {expr} AS _sortkey FROM events WHERE {' AND '.join(conds)} "
-                             f"ORDER BY _sortkey {direction}, event_id {direction} LIMIT ? OFFSET ?",
+            keys = self.rows(f"SELECT event_id, {expr} AS _sortkey FROM events WHERE {conds} "
+                             f"ORDER BY {ordering} LIMIT ? OFFSET ?",
                              [*params, page.limit + 1, offset])
             more = len(keys) > page.limit
             keys = keys[: page.limit]
@@ -274,7 +271,7 @@ class Database:
         are materialised once and every facet reads them.
         """
         where, params = self.where(flt)
-        materialise = bool(flt.q) or (bool(flt.lang) and not self.has_column("events", "languages"))
+        materialise = bool(flt.text) or (bool(flt.lang) and not self.has_column("events", "languages"))
         if materialise:
             prefix, src, cond, branch_params = (f"WITH f AS MATERIALIZED (SELECT * FROM events WHERE {where}) ",
                                                 "f", "TRUE", [])
@@ -327,12 +324,10 @@ class Database:
         return [(n, x, t) for n, x, t in EVENT_SCHEMA if not x.startswith("e.") or self.has_column("events", x[2:])]
 
     def _export_sql(self, flt: EventFilter, page: Page, columns: list[str]) -> tuple[str, list[Any]]:
-        expr = sort_expr(page.sort, "e")
         where, params = flt.where("e", languages_column=self.has_column("events", "languages"))
-        direction = "DESC" if page.order == "desc" else "ASC"
         return (f"SELECT {', '.join(columns)} FROM events e "
                 f"LEFT JOIN mentions b ON b.mention_id = e.best_mention_id WHERE {where} "
-                f"ORDER BY {expr} {direction}, e.event_id {direction}"), params
+                f"ORDER BY {order_by(page.sort, page.order, 'e')}"), params
 
     def export_table(self, flt: EventFilter, page: Page) -> Any:
         """The selection in the store's typed events export schema (same columns as ``dragoman export``)."""
@@ -504,7 +499,6 @@ class Database:
     def actors(self, q: str | None, country: str | None, limit: int, offset: int) -> list[dict[str, Any]]:
         conds, params = ["TRUE"], []
         if q:
-            from dragoman.web.filters import like_pattern
             conds.append("(name ILIKE ? ESCAPE '\\' OR code ILIKE ? ESCAPE '\\')")
             params += [like_pattern(q), like_pattern(q)]
         if country:
