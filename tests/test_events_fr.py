@@ -110,3 +110,42 @@ def test_se_livrer_a_is_a_support_verb(pipe):
               "PROTEST")
     assert _codes(ev.actor) == {"CHL"}
     assert "support-verb" in ev.evidence[0].rule
+
+
+def test_author_of_the_rejected_appeal_is_the_recipient(pipe):
+    # "un appel des Nations unies" parsed under "jeudi", not as the object: the phrase's noun still
+    # names the author of the appeal
+    ev = _one(_events(pipe, "Le Caire a de nouveau rejeté jeudi un appel des Nations unies au déploiement de "
+                            "casques bleus."), "REJECT")
+    assert _codes(ev.actor) == {"EGY"}
+    assert _codes(ev.recipient) == {"IGOUNO"}
+    assert "phrase-noun" in ev.evidence[0].rule
+
+
+def test_subject_hung_on_de_nouveau(pipe):
+    # "Les rebelles" and "ont" hung on "de" (advmod of "rejeté")
+    ev = _one(_events(pipe, "Les rebelles congolais ont de nouveau rejeté vendredi un plan de paix angolais."),
+              "REJECT")
+    assert _codes(ev.actor) == {"COD"}
+    assert _codes(ev.recipient) == {"AGO"}
+
+
+def test_coordinated_argument_recipients(pipe):
+    ev = _one(_events(pipe, "La Corée du Nord a menacé de porter des coups sévères au Japon et à la Corée du Sud."),
+              "THREATEN")
+    assert _codes(ev.recipient) == {"JPN", "KOR"}
+
+
+def test_prefixed_irregular_conditional_after_faire_savoir(pipe):
+    # "soutiendrait" (soutenir, stem of tenir) under "a fait savoir que": future in the past
+    events = _events(pipe, "La Roumanie a fait savoir qu'elle soutiendrait la candidature de la Moldavie à "
+                           "l'Union européenne.")
+    assert _one(events, "SUPPORT").status == "planned"
+    assert _codes(_one(events, "AGREE", "occurred").actor) == {"ROU"}
+
+
+def test_continuer_a_is_subject_control(pipe):
+    # "l'an dernier" parsed as the object of "continué" is not the one who delivers
+    ev = _one(_events(pipe, "La Russie a continué l'an dernier à livrer des armes à la Syrie, a déclaré un "
+                            "diplomate."), "AID")
+    assert _codes(ev.actor) == {"RUS"} and _codes(ev.recipient) == {"SYR"}

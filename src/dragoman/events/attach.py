@@ -44,6 +44,11 @@ _PRED_DEPS = {"ROOT", "conj", "ccomp", "xcomp", "advcl", "acl", "acl:relcl", "re
               "advmod", "pcomp"}
 
 
+# Reactions to someone's proposal, appeal, demand or accusation: its author is the counterpart
+# ("rejeter l'offre américaine"); not meetings, whose genitive names the participants.
+_AUTHOR_COUNTERPART = frozenset({"REJECT", "AGREE", "SUPPORT", "CONCEDE", "ACCUSE", "REQUEST"})
+
+
 @dataclass
 class Participant:
     actor: Actor
@@ -229,6 +234,8 @@ def find_subjects(v: Token, cues: EventCues, depth: int = 0) -> tuple[list[Token
     stranded = syntax.stranded_perfect_subjects(v)
     if stranded:
         return stranded, "subject"
+    if syntax.perfect_participle_on_subject(v):
+        return [head], "subject"
     return [], None
 
 
@@ -542,7 +549,7 @@ def attach(match: Any, head_tok: Token, idx: MentionIndex, lang: str, *,
         if not actors and head_tok.dep_ == "acl" and passive:
             rules.append("participle")
         if head_tok.dep_ == "acl" and "Part" in head_tok.morph.get("VerbForm") and not recips \
-                and head_tok.head.pos_ in ("NOUN", "PROPN"):
+                and head_tok.head.pos_ in ("NOUN", "PROPN") and not syntax.perfect_participle_on_subject(head_tok):
             recips = np_participants(head_tok.head, idx, cues, "participle-patient")
             if recips:
                 rules.append("participle")
@@ -563,6 +570,17 @@ def attach(match: Any, head_tok: Token, idx: MentionIndex, lang: str, *,
         recips = [r for r in recips if r.key() not in {a.key() for a in actors}]
         if recips:
             rules.append("complement-recipient")
+
+    # "a rejeté une offre américaine", "rejected a UN appeal": the author of the proposal, appeal or
+    # accusation named in a verbal phrase is its counterpart (even when the parser lost the object)
+    if not recips and actors and not is_noun and entry.is_phrase and entry.type in _AUTHOR_COUNTERPART \
+            and not args.symmetric and not args.swap:
+        akeys = {a.key() for a in actors}
+        for t in toks:
+            if t.i != head_tok.i and t.pos_ in ("NOUN", "PROPN") and idx.covering(t) is None:
+                recips.extend(p for p in np_participants(t, idx, cues, "phrase-noun") if p.key() not in akeys)
+        if recips:
+            rules.append("phrase-noun")
 
     # "demanded that the US cancel…", "a exigé que Pékin…": the subject of the complement clause
     if not recips and not is_noun and entry.quad_class in (1, 3) and not args.symmetric:

@@ -86,7 +86,7 @@ def add_context_recipient(doc: Document, sent: Sentence, head: Any, ev: Event) -
         found, how = _domestic(ev), "domestic-default"
     if found is None:
         return
-    ev.recipient = [found]
+    ev.recipient = [found] + (_conjoined(found, mentions, head.doc, actor_keys) if how != "domestic-default" else [])
     for e in ev.evidence:
         e.rule = (e.rule or "") + "+recipient:" + how
 
@@ -113,6 +113,24 @@ def _chain(head: Any, cues: ContextCues, speech: frozenset[str]) -> list[Any]:
         frontier = [c for t in frontier for c in t.children if complement(c)]
         for c in frontier:
             out += [c, *objects(c)]
+    return out
+
+
+def _conjoined(found: Actor, mentions: list[Any], doc: Any, actor_keys: set) -> list[Actor]:
+    """Mentions coordinated with the one found: "porter des coups aux États-Unis et à Israël"."""
+    from dragoman.events.syntax import conjuncts
+
+    m = next((x for x in mentions if x.actor == found or found.start is not None and x.start == found.start), None)
+    if m is None:
+        return []
+    toks = [doc[i] for i in range(m.token_start, m.token_end)]
+    heads = [t for t in toks if not (m.token_start <= t.head.i < m.token_end) or t.head == t]
+    out: list[Actor] = []
+    for h in heads[:1]:
+        for c in conjuncts(h)[1:]:
+            o = _mention_at(mentions, [c])
+            if o is not None and o is not m and o.start not in actor_keys and all(o.actor != a for a in out):
+                out.append(_copy(o.actor))
     return out
 
 

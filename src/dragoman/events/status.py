@@ -40,6 +40,11 @@ def _french_tense(tok, cues: StatusCues) -> str | None:
                 stem = text[: -len(e) + 1]  # the "r" belongs to the stem: tire|r|a
                 if stem in (lemma, lemma[:-1]) or cues.irregular_stems.get(stem) == lemma:
                     return kind
+                # prefixed irregular verbs: soutiendr|ait (soutenir, like tiendr: tenir), remettr|a
+                for irr, inf in cues.irregular_stems.items():
+                    if len(irr) > 2 and stem.endswith(irr) and lemma.endswith(inf) and \
+                            stem[: -len(irr)] == lemma[: -len(inf)]:
+                        return kind
     return None
 
 
@@ -180,7 +185,8 @@ def _allegation(trigger, cues: StatusCues) -> str | None:
 def _climb(p, cues: StatusCues, res: StatusResult, depth: int, conditions: bool = True) -> None:
     """Cues of ``p``, then of the verbs governing it through xcomp/ccomp/conj."""
     head = p.head
-    past_speech = p.dep_ == "ccomp" and _is_past(head)
+    # "a annoncé que", "a fait savoir que" (the speech verb under a past "faire")
+    past_speech = p.dep_ == "ccomp" and (_is_past(head) or head.dep_ == "xcomp" and _is_past(head.head))
     _own_cues(p, cues, res, past_speech=past_speech, conditions=conditions)
     if depth > 4 or head == p:
         return

@@ -52,7 +52,7 @@ def passive_subject(s: Token) -> bool:
     if s.dep_ not in SUBJ_PASS:
         return False
     verb = s.head
-    if verb.dep_ in AUX and verb.head != verb:  # the subject hung on the auxiliary
+    if (verb.dep_ in AUX or verb.dep_ == "advmod") and verb.head != verb:  # hung on the auxiliary
         verb = verb.head
     return not active_perfect(verb)
 
@@ -74,6 +74,17 @@ def stranded_perfect_subjects(v: Token) -> list[Token]:
     return [c for c in aux.children if c.dep_ in SUBJ]
 
 
+def perfect_participle_on_subject(v: Token) -> bool:
+    """ "Les rebelles ont de nouveau rejeté": the md model hangs "ont" and the participle on the subject
+    noun (``acl``). A participle with a form of "avoir" between it and the noun it modifies is that
+    noun's active verb, not a modifier ("les frappes menées par")."""
+    if v.dep_ != "acl" or "Part" not in v.morph.get("VerbForm") or not v.head.i < v.i:
+        return False
+    between = [v.doc[i] for i in range(v.head.i + 1, v.i)]
+    return any(t.lemma_.lower() in _PERFECT_AUX and t.pos_ in ("AUX", "VERB") for t in between) and \
+        not any(t.lemma_.lower() in _PASSIVE_AUX for t in between)
+
+
 def is_passive(verb: Token) -> bool:
     kids = list(verb.children)
     if any(c.dep_ in ("aux:pass", "auxpass") for c in kids) or any(passive_subject(s) for s in subjects(verb)):
@@ -87,8 +98,9 @@ def is_passive(verb: Token) -> bool:
 def subjects(verb: Token) -> list[Token]:
     out = [c for c in verb.children if c.dep_ in SUBJ or c.dep_ in SUBJ_PASS]
     if not out:  # French md model: the subject hung on the auxiliary ("Le Bangladesh **a** ... rejeté")
-        out = [c for a in verb.children if a.dep_ in AUX and a.i < verb.i
-               for c in a.children if c.dep_ in SUBJ or c.dep_ in SUBJ_PASS]
+        # or on an adverbial before the verb ("Les rebelles ont **de** nouveau rejeté")
+        out = [c for a in verb.children if (a.dep_ in AUX or a.dep_ == "advmod") and a.i < verb.i
+               for c in a.children if (c.dep_ in SUBJ or c.dep_ in SUBJ_PASS) and c.i < a.i]
     return out
 
 
@@ -154,7 +166,7 @@ def governing_noun_verb(noun: Token) -> tuple[Token | None, str | None]:
         return noun.head, "obj"
     if noun.dep_ in SUBJ or noun.dep_ in SUBJ_PASS:
         head = noun.head
-        if head.dep_ in AUX and head.head != head:  # subject hung on the auxiliary
+        if (head.dep_ in AUX or head.dep_ == "advmod") and head.head != head:  # hung on the auxiliary
             head = head.head
         return head, "subj"
     if noun.dep_ == "pobj" and noun.head.dep_ in ("prep", "dative") and noun.head.head.pos_ in ("VERB", "AUX"):
