@@ -162,6 +162,16 @@ def test_fit_learns_a_predictive_feature_and_stays_monotone():
     assert reliability(pairs)["ece"] < 0.01
 
 
+def test_fit_weighs_only_the_chosen_features():
+    samples = [Sample(0.6, {"type": "ASSAULT", "args": "none"}, i % 3 == 0) for i in range(30)] + \
+        [Sample(0.6, {"type": "ASSAULT", "args": "both"}, i % 3 != 0) for i in range(30)]
+    assert all(name != "args" for name, _ in fit_calibration(samples, l2=1.0).weights)
+    cal = fit_calibration(samples, l2=1.0, min_block=5, features=("type", "args"))
+    assert cal.weights[("args", "both")] > 0 > cal.weights[("args", "none")]
+    with pytest.raises(ValueError, match="unknown feature"):
+        fit_calibration(samples, features=("colour",))
+
+
 def test_fit_refuses_no_data():
     with pytest.raises(ValueError):
         fit_calibration([])
