@@ -177,3 +177,29 @@ def test_frame_and_sectors_load(tmp_path):
 def test_bad_frame_or_sector_is_a_data_error(tmp_path, args, problem):
     with pytest.raises(DataFileError, match=problem):
         load_triggers_file(_lexicon(tmp_path, args), "fr")
+
+
+# --- visits and demands that are not diplomacy
+
+def test_police_going_to_a_house_is_not_a_visit(pipe):
+    assert "CONSULT" not in _types(pipe, "Les policiers se sont rendus au domicile du suspect à Marseille.")
+
+
+def test_minister_travelling_abroad_is_a_visit(pipe):
+    assert "CONSULT" in _types(pipe, "Le ministre français des Affaires étrangères s'est rendu à Pékin mardi.")
+
+
+def test_demand_of_strikers_is_the_topic_of_their_strike(pipe):
+    assert "REQUEST" not in _types(pipe, "Les grévistes réclament une hausse des salaires depuis lundi à Lyon.")
+
+
+def test_demand_between_governments_stays_request(pipe):
+    assert "REQUEST" in _types(pipe, "Paris a exigé que Téhéran libère les deux otages français.")
+
+
+@pytest.mark.parametrize("text", [
+    "Les manifestants ont déployé des banderoles devant la mairie de Rennes.",
+    "Dans la matinée de jeudi, les pompiers ont été mobilisés au Guatemala.",
+])
+def test_banners_and_firefighters_are_not_mobilization(pipe, text):
+    assert "MOBILIZE" not in _types(pipe, text)

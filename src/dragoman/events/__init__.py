@@ -214,7 +214,7 @@ def _frame_check(entry: Any, head_tok: Any, span: Any, sent_index: int, att: Any
                  agent_tokens: Any) -> str | None:
     """Sense frames (``events/frames.py``) and required actor sectors of an entry: why the trigger
     is not a political event of its type here, or None."""
-    from dragoman.events.frames import equipment, ordinary_crime, protest_frame, topic
+    from dragoman.events.frames import equipment, ordinary_crime, protest_frame, protest_topic, topic
 
     why = protest_frame(entry, head_tok, span, sent_index, frames, cues)
     if not why and entry.type in ("ASSAULT", "COERCE", "PROTEST"):
@@ -222,10 +222,22 @@ def _frame_check(entry: Any, head_tok: Any, span: Any, sent_index: int, att: Any
     if not why and entry.type == "ASSAULT":
         why = equipment(head_tok, cues) or ordinary_crime(
             head_tok, att.actors, att.recipients, agent_tokens(head_tok, cues), sent_index, frames, cues)
+    if not why and entry.type == "REQUEST":
+        why = protest_topic(att.actors, span, sent_index, frames, cues)
     if not why and entry.args.actor_sectors and not any(
-            p.actor.sector in entry.args.actor_sectors for p in att.actors):
+            _sector(p.actor) in entry.args.actor_sectors for p in att.actors):
         why = f"needs an actor of sector {'/'.join(entry.args.actor_sectors)}"
     return why
+
+
+def _sector(actor: Any) -> str | None:
+    """The actor's sector; a country or an intergovernmental body named without one acts as a
+    government ("la Chine", "l'ONU")."""
+    if actor.sector:
+        return actor.sector
+    if actor.country or (actor.code and actor.code[:3] in ("IGO", "UNO", "EUR")):
+        return "GOV"
+    return None
 
 
 def _as_riot(entry: Any) -> Any:
@@ -360,7 +372,7 @@ def code_document(doc: Document) -> None:
             why_not = non_agentive(entry.type, head_tok, bool(att.actors), cues, phrase=entry.is_phrase)
             if not why_not and (entry.type in _VERBAL or entry.type == "PROTEST") and entry.type != "AID":
                 # helpers handing over medicine is still AID; they do not protest or negotiate
-                why_not = non_political(head_tok, cues)
+                why_not = non_political(head_tok, cues, entry.type)
             if why_not:
                 trace(sent, NOT_AGENTIVE, **info, reason=why_not)
                 continue

@@ -112,10 +112,13 @@ def non_agentive(entry_type: str, head: Any, has_actor: bool, cues: Any, *, phra
     return "no agent and no weapon or attack cue"
 
 
-def non_political(head: Any, cues: Any) -> str | None:
+def non_political(head: Any, cues: Any, entry_type: str = "") -> str | None:
     """Emergency services and private helpers doing their job ("les secours se sont mobilisés",
     "firefighters were called") do not protest, mobilise or negotiate: the agent's words."""
     for t in _agent_tokens(head, cues):
         if _words(t) & cues.nonpolitical_agents:
             return f"non-political agent '{t.text}'"
+    for t in _patients(head) if entry_type == "MOBILIZE" else ():
+        if _words(t) & cues.nonpolitical_agents:  # "les pompiers ont été mobilisés": not troops
+            return f"non-political participant '{t.text}'"
     return None

@@ -19,6 +19,8 @@ around the trigger (its sentence, then the neighbouring sentences), with word li
   destruction of property with no actor told among protest words, is the riot itself (PLOVER PROTEST riot: "distinct,
   continuous and violent action ... property damage"), not a separate ASSAULT. Police violence and
   crowd-control stay ASSAULT; bombs and missiles are never a riot.
+- **protest topic**: a REQUEST by protesters or told with protest words is the protest's topic, which
+  PLOVER does not code as a separate event.
 - **topic**: an event noun that a campaign fights ("la lutte contre les violences sexuelles",
   ``topic_words``) is its topic, not a reported event.
 - **equipment**: a weapon noun that is what someone carries ("munis de gaz lacrymogène") is not its use.
@@ -145,6 +147,24 @@ def riot_violence(entry: Any, actors: list[Any], agents: list[Any], sent_index: 
     near = _first(index.window(sent_index, 1), cues.protest_agents | cues.protest_events)
     if near:
         return f"destruction with no actor among protest words ('{near}') is a riot"
+    return None
+
+
+def protest_topic(actors: list[Any], span: Any, sent_index: int, index: FrameIndex, cues: Any) -> str | None:
+    """A demand made by protesters, or told with a protest, is the protest's topic: PLOVER codes the
+    protest and not the demand as a separate REQUEST ("les grévistes réclament une hausse des
+    salaires")."""
+    who = _first(_participant_words(actors), cues.protest_agents)
+    if who:
+        return f"demand of protesters ('{who}') is the topic of their protest"
+    own: set[str] = set()
+    for t in span:
+        own |= token_words(t)
+    sent = index.words.get(sent_index, set()) - own
+    strong = cues.protest_events | cues.protest_agents  # not "lutte", "colère": a demand may mention them
+    near = _first(sent | (index.window(sent_index, 1) - own), strong)
+    if near:
+        return f"demand told with a protest ('{near}') is its topic"
     return None
 
 
