@@ -166,3 +166,29 @@ def test_pairs_give_no_country(pipe):
     assert _mention(doc, "leaders").country is None
     doc = _doc(pipe, "Les deux ministres ont signé un accord, a rapporté la presse péruvienne.", "fr")
     assert _mention(doc, "ministres").country is None
+
+
+@pytest.mark.parametrize("lang,text,word", [
+    ("en", "Ethnic Serbs living in Croatia staged a protest against the local government in Croatia.", "Serbs"),
+    ("fr", "Des Serbes de souche ont manifesté en Croatie contre le gouvernement croate.", "Serbes"),
+])
+def test_ethnic_group_takes_the_country_of_its_context(pipe, lang, text, word):
+    # "ethnic Serbs" are an ethnicity, not Serbia's nationals: the country comes from the context
+    actor = _mention(_doc(pipe, text, lang), word)
+    assert actor.country == "HRV" and actor.sector == "CVL"
+    assert "ethnic" in (actor.entry or "")
+
+
+def test_plain_demonym_keeps_its_country(pipe):
+    actor = _mention(_doc(pipe, "Serbs staged a protest against the government of Croatia.", "en"), "Serbs")
+    assert actor.country == "SRB"
+
+
+@pytest.mark.parametrize("lang,text,word", [
+    ("en", "An armed group based in Mali threatened to attack French convoys.", "armed group"),
+    ("fr", "Un groupe armé basé au Mali a menacé d'attaquer des convois français.", "groupe armé"),
+])
+def test_participle_location_places_the_phrase(pipe, lang, text, word):
+    # "based in Mali": the participle's locative complement is part of the phrase (France is the target)
+    actor = _mention(_doc(pipe, text, lang), word)
+    assert actor.country == "MLI" and actor.entry.startswith("context:phrase")

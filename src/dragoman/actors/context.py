@@ -25,6 +25,8 @@ _PLACE_LABELS = frozenset(("GPE", "LOC"))
 # Genitive and locative prepositions that keep a complement inside a noun phrase (grammar words
 # shared by every mention, like the dependency labels above).
 _PHRASE_PREPS = frozenset(("of", "in", "de", "du", "des", "d'", "en"))
+# Locative prepositions of a participle that places its noun ("based in", "basé au").
+_PARTICIPLE_PREPS = frozenset(("in", "at", "en", "à", "au", "aux", "dans"))
 
 
 def needs_country(m: ActorMention) -> bool:
@@ -62,6 +64,15 @@ def _phrase_tokens(head: Any) -> set[int]:
         t = stack.pop()
         out.add(t.i)
         for c in t.children:
+            if c.dep_ == "acl" and t.pos_ in ("NOUN", "PROPN") and {"Part", "Ger"} & set(c.morph.get("VerbForm")) \
+                    and not any(x.dep_ in ("dobj", "obj") for x in c.children):
+                # "guerrillas operating in Macedonia", "a group based in Trinidad", "basés au Mali": the
+                # participle's locative complement still places the phrase (its objects do not)
+                out.add(c.i)
+                stack.extend(x for x in c.children if x.dep_ in ("prep", "obl", "obl:mod", "obl:arg")
+                             and (x.lower_ in _PARTICIPLE_PREPS
+                                  or any(g.dep_ == "case" and g.lower_ in _PARTICIPLE_PREPS for g in x.children)))
+                continue
             if c.dep_ in _PHRASE_STOP:
                 continue
             if c.dep_ == "prep" and c.lower_ not in _PHRASE_PREPS:

@@ -341,6 +341,9 @@ class Grammar:
     adjective_after_noun: bool = False
     honorifics: frozenset[str] = frozenset()
     demonym_sector: str | None = None
+    # "ethnic Albanians", "Albanais de souche": an ethnicity, not the nationals of a state
+    ethnic_before: frozenset[str] = frozenset()
+    ethnic_after: tuple[tuple[str, ...], ...] = ()
 
 
 class ActorKB:
@@ -643,6 +646,8 @@ def _load_grammar(kb: ActorKB, path: Path, lang: str) -> None:
             apposition_articles=frozenset(fold(w) for w in data.get("apposition_articles") or ()),
             adjective_after_noun=bool(data.get("adjective_after_noun")),
             honorifics=frozenset(fold(w) for w in data.get("honorifics") or ()),
+            ethnic_before=frozenset(fold(w) for w in data.get("ethnic_before") or ()),
+            ethnic_after=tuple(tuple(fold(x) for x in str(w).split()) for w in data.get("ethnic_after") or ()),
         )
     except (KeyError, TypeError) as err:
         raise DataFileError(f"missing or bad key {err}", where=where) from err

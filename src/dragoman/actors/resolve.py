@@ -449,6 +449,14 @@ class Resolver:
                 continue
             actor, kind = built[ci]
             s, e = chunk[0].start, chunk[-1].end
+            if self._ethnic(doc, chunk):
+                # "ethnic Albanian guerrillas operating in Macedonia": the group lives in the country its
+                # context names (actors.context), not in the state its adjective names
+                actor.country = None
+                actor.code = None
+                actor.name = None
+                actor.entry = "ethnic" + (f"+{actor.entry}" if actor.entry else "")
+                kind = "role" if kind in ("country", "role") else kind
             if kind == "country" and len(chunk) == 1 and s > 0 and fold(doc[s - 1].text) in self.grammar.locatives:
                 kind = "place"  # "en Chine", "in China": a place, unless a role takes it
             found.append(Found(actor, s, e, kind))
@@ -458,6 +466,21 @@ class Resolver:
             found.sort(key=lambda f: f.start)
         self._update_subject(span, doc, found, state)
         return found
+
+    def _ethnic(self, doc: Any, chunk: list[Item]) -> bool:
+        """A nationality or demonym marked as an ethnicity ("ethnic Turks", "Turcs de souche"), with no
+        country, capital, organisation or person of its own in the mention."""
+        g = self.grammar
+        if not (g.ethnic_before or g.ethnic_after):
+            return False
+        if not any(it.kind in ("nationality", "demonym") for it in chunk) or any(
+                it.kind in ("country", "capital", "seat", "org", "person", "surname", "ref") for it in chunk):
+            return False
+        s, e = chunk[0].start, chunk[-1].end
+        if s > 0 and fold(doc[s - 1].text) in g.ethnic_before:
+            return True
+        after = tuple(fold(t.text) for t in doc[e:e + 3])
+        return any(after[:len(w)] == w for w in g.ethnic_after)
 
     def _coordinated(self, doc: Any, chunks: list[list[Item]]) -> tuple[set[int], set[int]]:
         """Lone nationality adjectives coordinated with a neighbour's role: in "US and British
