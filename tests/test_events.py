@@ -330,3 +330,39 @@ def test_declining_to_comment_is_not_a_rejection(pipe, lang, text):
 ])
 def test_declining_an_offer_is_a_rejection(pipe, lang, text):
     assert "REJECT" in [e.type for e in _events(pipe, text, lang).events]
+
+
+@pytest.mark.parametrize("lang,text", [
+    ("en", "Chile says it is willing to withdraw its observers from Bolivia."),
+    ("en", "Chile said it was ready to withdraw its observers from Bolivia."),
+])
+def test_copula_adjective_takes_the_clause_subject(pipe, lang, text):
+    # "it is willing to": the subject hangs on the copula; "it" is the speaker; "its observers" are
+    # Chile's own, so the recipient is the country they leave
+    ev = _one(_events(pipe, text, lang), "AGREE")
+    assert _countries(ev.actor) == {"CHL"}
+    assert _countries(ev.recipient) == {"BOL"}
+
+
+@pytest.mark.parametrize("lang,text", [
+    ("en", "The minister said Peru is committed to reopening talks with Ecuador."),
+    ("fr", "Le ministre a déclaré que le Pérou est résolu à rouvrir les négociations avec l'Équateur."),
+])
+def test_stative_passive_subject_holds_the_attitude(pipe, lang, text):
+    # "is committed to": an adjectival passive; its subject is the one committed, not the target
+    ev = _one(_events(pipe, text, lang), "AGREE")
+    assert "PER" in _countries(ev.actor)
+    assert "PER" not in _countries(ev.recipient)
+
+
+def test_passive_controls_its_infinitive(pipe):
+    doc = _events(pipe, "Bolivia was forced to withdraw its troops from Chile.", "en")
+    ev = _one(doc, "RETREAT")
+    assert _countries(ev.actor) == {"BOL"} and _countries(ev.recipient) == {"CHL"}
+
+
+def test_purpose_clause_is_controlled_by_the_subject(pipe):
+    # "stopped work to protest": the workers protest, not the work
+    doc = _events(pipe, "Kenyan teachers stopped work on Monday to protest against the budget cuts.", "en")
+    ev = _one(doc, "PROTEST")
+    assert _countries(ev.actor) == {"KEN"}

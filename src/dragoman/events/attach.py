@@ -209,13 +209,25 @@ def find_subjects(v: Token, cues: EventCues, depth: int = 0) -> tuple[list[Token
     head = v.head
     if head == v:
         return [], None
-    if v.dep_ == "xcomp" or (v.dep_ == "advcl" and any(c.dep_ == "mark" and c.lower_ in ("à", "de", "to")
-                                                        for c in v.children)):
+    if v.dep_ in ("acomp", "attr") and head.pos_ in ("VERB", "AUX"):
+        # English copula complement: "Syria says it is **willing** to withdraw" (the subject hangs
+        # on "is"; French UD puts it on the adjective itself)
+        heads, rule = find_subjects(head, cues, depth + 1)
+        return heads, rule
+    purpose = v.dep_ == "advcl" and any(c.dep_ == "mark" and c.lower_ in ("à", "de", "to") for c in v.children) \
+        or v.dep_ == "advcl" and any(c.dep_ == "aux" and c.lower_ == "to" for c in v.children)
+    if v.dep_ == "xcomp" or purpose:
         ctrl = syntax.objects(head) + syntax.iobjects(head)
         lemma = head.lemma_.lower()
-        if ctrl and (lemma in cues.object_control or lemma not in cues.subject_control):
+        # an infinitive complement is controlled by the object by default ("urged Beijing to use");
+        # an adverbial purpose clause only by an object-control verb ("shunned work to protest": the
+        # subject protests, not the work)
+        if ctrl and (lemma in cues.object_control or (v.dep_ == "xcomp" and lemma not in cues.subject_control)):
             return ctrl, "xcomp-object-control"
         heads, _ = find_subjects(head, cues, depth + 1)
+        if not heads and v.dep_ == "xcomp":
+            # control through a passive: "Syria was forced/asked to withdraw", "is committed to open"
+            heads = [s for s in syntax.subjects(head) if s.dep_ in syntax.SUBJ_PASS]
         return heads, "xcomp-subject-control"
     if v.dep_ == "conj" and head.pos_ in ("VERB", "AUX"):
         heads, _ = find_subjects(head, cues, depth + 1)
@@ -299,8 +311,28 @@ def reporters(pred: Token, idx: MentionIndex, cues: EventCues) -> list[Participa
 # ----------------------------------------------------------------------------- hints
 
 
+def _state_complement(verb: Token) -> bool:
+    """A participle with a "to"/"à"/"de" complement (infinitive or noun): "committed to peace",
+    "determined to negotiate", "résolu à négocier"."""
+    for c in verb.children:
+        if c.dep_ in ("prep", "xcomp") and c.lower_ in ("to", "à", "de"):
+            return True
+        if c.dep_ == "xcomp" or (c.dep_ in ("obl", "obl:arg") and any(
+                x.dep_ in ("case", "mark") and x.lower_ in ("à", "de", "to") for x in c.children)):
+            return True
+    return False
+
+
+def _own_possession(noun: Token) -> bool:
+    """ "withdraw **its** troops", "retirer **ses** troupes": an object the subject possesses
+    (third-person possessive pronoun or determiner) is the actor's own, not a recipient."""
+    return any(c.dep_ in ("poss", "nmod:poss", "det", "det:poss") and "Yes" in c.morph.get("Poss")
+               and "Prs" in c.morph.get("PronType") and "3" in c.morph.get("Person", ["3"])
+               for c in noun.children)
+
+
 def _hint_heads(hint: str, tok: Token, cues: EventCues, *, passive: bool,
-                rules: list[str]) -> list[tuple[Token, str]]:
+                rules: list[str], skip_own: bool = False) -> list[tuple[Token, str]]:
     """Argument heads that a lexicon hint designates, from ``tok``."""
     if hint == "nsubj":
         if passive:
@@ -317,6 +349,8 @@ def _hint_heads(hint: str, tok: Token, cues: EventCues, *, passive: bool,
             # French partitive article parsed as a preposition: "attaqué des soldats" (obl:arg + case "des")
             objs = [c for c in tok.children if c.dep_ == "obl:arg" and c.i > tok.i
                     and any(x.dep_ == "case" and x.lower_ in ("des", "du") for x in c.children)]
+        if skip_own:
+            objs = [o for o in objs if not _own_possession(o)]
         return [(o, "obj") for o in objs]
     if hint == "iobj":
         return [(o, "iobj") for o in syntax.iobjects(tok)]
@@ -362,12 +396,13 @@ def resolve_pronoun(pron: Token, idx: MentionIndex, cues: EventCues,
 
 def _collect(hints: Iterable[str], toks: list[Token], idx: MentionIndex, cues: EventCues, *,
              passive: bool, rules: list[str], explicit: frozenset[str],
-             fallback: Callable[[], list[Participant]] | None = None) -> list[Participant]:
+             fallback: Callable[[], list[Participant]] | None = None,
+             skip_own: bool = False) -> list[Participant]:
     out: list[Participant] = []
     for hint in hints:
         # the subject is the head word's ("affirmé que Kiev devait": Kiev is not the speaker)
         for tok in (toks[:1] if hint == "nsubj" else toks):
-            for head, via in _hint_heads(hint, tok, cues, passive=passive, rules=rules):
+            for head, via in _hint_heads(hint, tok, cues, passive=passive, rules=rules, skip_own=skip_own):
                 for h in syntax.conjuncts(head):
                     if via.startswith("prep:") and _prep_inside_name(h, idx):
                         continue  # "Corée du Nord": the "du" is part of a name, not a complement
@@ -486,6 +521,8 @@ def attach(match: Any, head_tok: Token, idx: MentionIndex, lang: str, *,
     passive = (not is_noun) and syntax.is_passive(head_tok)
     explicit = frozenset(args.actor) | frozenset(args.recipient)
     rules: list[str] = []
+    # cooperation moves the actor's own people and things ("withdraw its troops", "sent its doctors")
+    cooperative = entry.quad_class in (1, 2)
 
     if is_noun:
         # the entry's hints first, then the defaults the entry does not give to the other role
@@ -538,14 +575,24 @@ def attach(match: Any, head_tok: Token, idx: MentionIndex, lang: str, *,
                               passive=passive, rules=rules, explicit=explicit)
             rules.append("swap")
         else:
-            actors = _collect(actor_hints, toks, idx, cues, passive=passive, rules=rules, explicit=explicit,
-                              fallback=previous_actors)
+            if passive and entry.quad_class == 1 and not syntax.agents(head_tok) and _state_complement(head_tok):
+                # adjectival passive of an attitude: "Vietnam is committed to opening", "est résolu à
+                # négocier": the subject holds the attitude (it is not its target)
+                passive = False
+                rules.append("stative-passive")
+                actors = [replace(p, via="nsubj") for p in _collect(["obj"], toks[:1], idx, cues, passive=True,
+                                                                      rules=rules, explicit=explicit,
+                                                                      fallback=previous_actors)]
+            else:
+                actors = _collect(actor_hints, toks, idx, cues, passive=passive, rules=rules, explicit=explicit,
+                                  fallback=previous_actors)
             if passive and actors:
                 rules.append("passive-agent")
             elif actors and "subject" not in rules and not any(r.startswith(("xcomp", "conj", "relcl", "advcl", "finite"))
                                                                for r in rules):
                 rules.append("subject")
-            recips = _collect(rec_hints, toks, idx, cues, passive=passive, rules=rules, explicit=explicit)
+            recips = _collect(rec_hints, toks, idx, cues, passive=passive, rules=rules, explicit=explicit,
+                              skip_own=cooperative)
         if not actors and head_tok.dep_ == "acl" and passive:
             rules.append("participle")
         if head_tok.dep_ == "acl" and "Part" in head_tok.morph.get("VerbForm") and not recips \
@@ -561,7 +608,7 @@ def attach(match: Any, head_tok: Token, idx: MentionIndex, lang: str, *,
         comps = [c for c in head_tok.children if c.dep_ == "xcomp" and c.pos_ in ("VERB", "AUX")]
         for c in comps:
             recips.extend(_collect(["obj", "iobj", *rec_preps], [c], idx, cues, passive=syntax.is_passive(c),
-                                   rules=[], explicit=frozenset()))
+                                   rules=[], explicit=frozenset(), skip_own=cooperative))
         nouns = [o for c in [head_tok, *comps] for o in syntax.objects(c)]
         if not recips:
             for n in nouns:
