@@ -366,3 +366,45 @@ def test_purpose_clause_is_controlled_by_the_subject(pipe):
     doc = _events(pipe, "Kenyan teachers stopped work on Monday to protest against the budget cuts.", "en")
     ev = _one(doc, "PROTEST")
     assert _countries(ev.actor) == {"KEN"}
+
+
+@pytest.mark.parametrize("lang,text", [
+    ("en", "The Chilean president will visit Peru next month, officials said."),
+    ("fr", "Le président chilien se rendra au Pérou le mois prochain, ont indiqué des responsables."),
+])
+def test_announced_visit_is_an_intent_to_meet(pipe, lang, text):
+    ev = _one(_events(pipe, text, lang), "AGREE")
+    assert _countries(ev.actor) == {"CHL"} and _countries(ev.recipient) == {"PER"}
+    assert ev.evidence[0].rule.endswith("+intent") and ev.cameo == "036"
+
+
+def test_conditional_offer_is_an_intent(pipe):
+    doc = _events(pipe, "Peruvian rebel leaders said they would meet the Chilean president if he released "
+                        "their prisoners.", "en")
+    ev = _one(doc, "AGREE")
+    assert "PER" in _countries(ev.actor) and "+intent" in ev.evidence[0].rule
+
+
+def test_conditional_withdrawal_is_no_intent(pipe):
+    # a withdrawal announced on a condition is a threat, not an offer
+    doc = _events(pipe, "Peru said it would withdraw its troops from Chile unless talks resumed.", "en")
+    assert not [e for e in doc.events if e.type == "AGREE"]
+
+
+@pytest.mark.parametrize("lang,text", [
+    ("en", "Kenyan teachers began a hunger strike on Monday to protest against the budget cuts."),
+    ("fr", "Des enseignants kényans ont entamé lundi une grève de la faim pour protester contre les coupes budgétaires."),
+])
+def test_purpose_clause_of_the_same_act_is_one_event(pipe, lang, text):
+    doc = _events(pipe, text, lang)
+    protests = [e for e in doc.events if e.type == "PROTEST"]
+    assert len(protests) == 1 and _countries(protests[0].actor) == {"KEN"}
+    assert any((t.get("reason") or "").startswith("the purpose of") for t in doc.trace)
+
+
+def test_unlocated_restatement_is_dropped(pipe):
+    # the clauses hung on the siege have only a role without country: they restate the act they sit in
+    doc = _events(pipe, "The army declared a state of siege in Bolivia and Peru, suspending the constitution and "
+                        "arresting opposition leaders.", "en")
+    coerce = [e for e in doc.events if e.type == "COERCE"]
+    assert len(coerce) == 1 and _countries(coerce[0].recipient) == {"BOL", "PER"}

@@ -131,14 +131,29 @@ _THREAT_CAMEO = {"SANCTION": "1312", "PROTEST": "133", "COERCE": "137", "ASSAULT
 
 
 # A cooperative act announced for the future ("Finland will give Tanzania a grant", "Syria is
-# willing to withdraw") is an expression of intent to cooperate (PLOVER AGREE, CAMEO 03x).
+# willing to withdraw", "X will visit Y") is an expression of intent to cooperate (PLOVER AGREE, CAMEO 03x;
+# a visit or talks announced: 036 intent to meet or negotiate).
 _INTENT_CAMEO = {"AID": "033", "COOPERATE": "031", "RETREAT": "035", "CONCEDE": "035",
-                 "SUPPORT": "032"}
+                 "SUPPORT": "032", "CONSULT": "036"}
 
 
-def _intent(ev: Event) -> Event | None:
+def _conditional(st: Any, lang: str) -> bool:
+    """An if/unless/si/à moins que clause bears on the event."""
+    from dragoman.events.cues import load_status_cues
+
+    cues = load_status_cues(lang)
+    cue = (st.cue or "").lower()
+    return st.conditional or cue in cues.condition_marks or any(cue.startswith(m) for m in cues.condition_marks)
+
+
+def _intent(ev: Event, st: Any, lang: str) -> Event | None:
     code = _INTENT_CAMEO.get(ev.type)
-    if code is None or ev.status != "planned" or not ev.actor:
+    if code is None or not ev.actor:
+        return None
+    # "would meet the mediator if he gave them a veto": a conditional offer is an intent too (a
+    # conditional withdrawal is a threat, see _threat)
+    if not (ev.status == "planned" or ev.status == "hypothetical" and ev.type != "RETREAT"
+            and _conditional(st, lang)):
         return None
     return _derived(ev, "AGREE", code, "intent", round(ev.confidence - 0.1, 3))
 
@@ -160,14 +175,10 @@ def _derived(ev: Event, type_: str, code: str, rule: str, confidence: float) -> 
 
 
 def _threat(ev: Event, att: Any, st: Any, lang: str) -> Event | None:
-    from dragoman.events.cues import load_status_cues
-
     code = _THREAT_CAMEO.get(ev.type) or ("131" if ev.type == "RETREAT" else None)
     if code is None or ev.status not in ("planned", "hypothetical") or not ev.actor:
         return None
-    cues = load_status_cues(lang)
-    cue = (st.cue or "").lower()
-    conditional = st.conditional or cue in cues.condition_marks or any(cue.startswith(m) for m in cues.condition_marks)
+    conditional = _conditional(st, lang)
     speakers = {p.actor.country for p in att.reported_by if p.actor.country}
     own_word = bool(speakers & {a.country for a in ev.actor}) or "pronoun" in att.rules
     if not (conditional or (own_word and ev.type != "RETREAT")):
@@ -316,6 +327,11 @@ def code_document(doc: Document) -> None:
                 trace(sent, IN_ACTOR_NAME, trigger=trig_text, entry=entry.id, rule=None,
                       actor=inside.actor.code or inside.actor.text)
                 continue
+            host = _purpose_host(cand, candidates)
+            if host is not None:
+                trace(sent, SUBSUMED, trigger=trig_text, entry=entry.id, rule=None,
+                      reason=f"the purpose of '{sdoc[host.match.token_start:host.match.token_end].text}'")
+                continue
 
             def previous(hist=history, si=sent.index) -> list[Participant]:
                 # "the two leaders": the last event within two sentences with two or more participants
@@ -425,7 +441,7 @@ def code_document(doc: Document) -> None:
             add_context_recipient(doc, sent, head_tok, ev)
             history.append((ev, att.actors, att.recipients))
             threat = _threat(ev, att, st, lang)
-            intent = _intent(ev)
+            intent = _intent(ev, st, lang)
             if intent is not None:
                 events.append(intent)
                 trace(sent, CODED, trigger=trig_text, entry=entry.id, rule=intent.evidence[0].rule,
@@ -450,16 +466,39 @@ def code_document(doc: Document) -> None:
     calibrate_events(doc.events)
 
 
+def _purpose_host(cand: _Candidate, candidates: list[_Candidate]) -> _Candidate | None:
+    """ "began a hunger strike **to protest**", "ont entamé une grève de la faim **pour protester**": an
+    infinitive purpose clause of a trigger of the same type (or of the verb carrying it) states the
+    same act; the host trigger is returned."""
+    tok = cand.head
+    if tok.dep_ not in ("advcl", "xcomp", "acl") or "Inf" not in tok.morph.get("VerbForm") or tok.head == tok:
+        return None
+    gov = tok.head
+    for other in candidates:
+        if other is cand or other.match.entry.type != cand.match.entry.type:
+            continue
+        span = range(other.match.token_start, other.match.token_end)
+        if gov.i in span or any(c.i in span for c in gov.children if c.dep_ in ("dobj", "obj")):
+            return other
+    return None
+
+
 def _drop_subsumed(doc: Document, events: list[Event]) -> list[Event]:
-    """A participant-less event whose trigger sits inside the phrase of a coded event of the same
-    type in the same sentence restates it ("wounded two soldiers **in a bomb attack**")."""
+    """A participant-less event (or one whose participants have no country or code) whose trigger sits
+    inside the phrase of a coded event of the same type in the same sentence restates it ("wounded two
+    soldiers **in a bomb attack**")."""
+    def located(ev: Event) -> bool:
+        return any(a.country or a.code for a in ev.actor + ev.recipient)
+
     out = []
     for ev in events:
         e = ev.evidence[0]
-        if not ev.actor and not ev.recipient:
+        # a mention whose only participants are roles with no country ("killing ?", "rocket fire")
+        # says no more than the event it sits in
+        if not located(ev):
             host = next((o for o in events if o is not ev and o.type == ev.type
                          and o.evidence[0].sentence_index == e.sentence_index
-                         and (o.actor or o.recipient)
+                         and located(o)
                          and _dominates(doc, e.sentence_index, o.evidence[0].trigger, e.trigger)), None)
             if host is not None:
                 _retrace(doc, ev, SUBSUMED, f"restates '{host.evidence[0].trigger.text}'")
