@@ -408,3 +408,13 @@ def test_unlocated_restatement_is_dropped(pipe):
                         "arresting opposition leaders.", "en")
     coerce = [e for e in doc.events if e.type == "COERCE"]
     assert len(coerce) == 1 and _countries(coerce[0].recipient) == {"BOL", "PER"}
+
+
+@pytest.mark.parametrize("lang,text", [
+    ("en", "Chile mobilized army reservists for a possible war against Peru on Tuesday."),
+    ("fr", "Le Chili a mobilisé mardi des réservistes de l'armée en vue d'une éventuelle guerre contre le Pérou."),
+])
+def test_mobilized_forces_are_the_actors_own(pipe, lang, text):
+    # the reservists are Chile's; the target of the show of force is Peru
+    ev = _one(_events(pipe, text, lang), "MOBILIZE")
+    assert _countries(ev.actor) == {"CHL"} and _countries(ev.recipient) == {"PER"}

@@ -532,6 +532,10 @@ def attach(match: Any, head_tok: Token, idx: MentionIndex, lang: str, *,
     else:
         actor_hints = args.actor or cues.verb_actor
         rec_hints = args.recipient or cues.verb_recipient
+        if entry.type == "MOBILIZE" and not args.recipient:
+            # the troops or weapons mobilized are the actor's own; the target is named apart
+            # ("mobilized reservists for a war against Iraq")
+            rec_hints = tuple(h for h in rec_hints if h != "obj")
 
     if is_noun:
         actors = _collect([h for h in actor_hints if h not in ("nsubj", "obj")], toks, idx, cues,
