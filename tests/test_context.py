@@ -192,3 +192,9 @@ def test_participle_location_places_the_phrase(pipe, lang, text, word):
     # "based in Mali": the participle's locative complement is part of the phrase (France is the target)
     actor = _mention(_doc(pipe, text, lang), word)
     assert actor.country == "MLI" and actor.entry.startswith("context:phrase")
+
+
+def test_origin_phrase_places_the_role(pipe):
+    # "police officers from Chile" working in Bolivia are Chilean
+    doc = _doc(pipe, "Police officers from Chile arrested two men in Bolivia on Monday.", "en")
+    assert _mention(doc, "officers").country == "CHL"

@@ -24,7 +24,7 @@ _PHRASE_STOP = frozenset(("relcl", "acl", "acl:relcl", "advcl", "ccomp", "xcomp"
 _PLACE_LABELS = frozenset(("GPE", "LOC"))
 # Genitive and locative prepositions that keep a complement inside a noun phrase (grammar words
 # shared by every mention, like the dependency labels above).
-_PHRASE_PREPS = frozenset(("of", "in", "de", "du", "des", "d'", "en"))
+_PHRASE_PREPS = frozenset(("of", "in", "from", "de", "du", "des", "d'", "en"))
 # Locative prepositions of a participle that places its noun ("based in", "basé au").
 _PARTICIPLE_PREPS = frozenset(("in", "at", "en", "à", "au", "aux", "dans"))
 
