@@ -418,3 +418,19 @@ def test_mobilized_forces_are_the_actors_own(pipe, lang, text):
     # the reservists are Chile's; the target of the show of force is Peru
     ev = _one(_events(pipe, text, lang), "MOBILIZE")
     assert _countries(ev.actor) == {"CHL"} and _countries(ev.recipient) == {"PER"}
+
+
+@pytest.mark.parametrize("lang,text", [
+    ("en", "Peruvian rebels issued a statement demanding that the Chilean government free their leader."),
+    ("fr", "Les rebelles péruviens ont publié une déclaration exigeant que le gouvernement chilien libère leur chef."),
+])
+def test_participle_on_an_issued_document_speaks_for_its_issuer(pipe, lang, text):
+    ev = _one(_events(pipe, text, lang), "REQUEST")
+    assert "PER" in _countries(ev.actor) and _countries(ev.recipient) == {"CHL"}
+
+
+def test_active_participle_noun_is_the_actor(pipe):
+    # "demonstrators protesting the results": the demonstrators protest (they are not its target)
+    doc = _events(pipe, "Chilean police dispersed demonstrators protesting the election results in Santiago.", "en")
+    ev = _one(doc, "PROTEST")
+    assert "participle-agent" in ev.evidence[0].rule and ev.actor and ev.actor[0].sector == "CVL"

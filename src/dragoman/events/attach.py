@@ -599,8 +599,26 @@ def attach(match: Any, head_tok: Token, idx: MentionIndex, lang: str, *,
                               skip_own=cooperative)
         if not actors and head_tok.dep_ == "acl" and passive:
             rules.append("participle")
+        active_participle = head_tok.dep_ == "acl" and "Part" in head_tok.morph.get("VerbForm") \
+            and "Pres" in head_tok.morph.get("Tense") and head_tok.head.pos_ in ("NOUN", "PROPN")
+        if active_participle and not actors:
+            # "demonstrators demanding reforms": the noun acts; "issued a declaration demanding that…",
+            # "a publié une déclaration exigeant…": a document or act noun speaks for whoever issued it
+            noun = head_tok.head
+            actors = np_participants(noun, idx, cues, "participle-agent")
+            if actors:
+                rules.append("participle-agent")
+            else:
+                verb, rel = syntax.governing_noun_verb(noun)
+                if verb is not None and rel == "obj":
+                    for h in find_subjects(verb, cues)[0]:
+                        for c in syntax.conjuncts(h):
+                            actors.extend(np_participants(c, idx, cues, "participle-host"))
+                    if actors:
+                        rules.append("participle-host")
         if head_tok.dep_ == "acl" and "Part" in head_tok.morph.get("VerbForm") and not recips \
-                and head_tok.head.pos_ in ("NOUN", "PROPN") and not syntax.perfect_participle_on_subject(head_tok):
+                and not active_participle and head_tok.head.pos_ in ("NOUN", "PROPN") \
+                and not syntax.perfect_participle_on_subject(head_tok):
             recips = np_participants(head_tok.head, idx, cues, "participle-patient")
             if recips:
                 rules.append("participle")
