@@ -311,3 +311,31 @@ def test_phrase_offsets_slice_the_text(words, lang):
     for p in doc.date_phrases:
         assert doc.text[p.start:p.end] == p.text
         assert p.precision in ("day", "week", "month", "year")
+
+
+@pytest.mark.parametrize("lang, text", [
+    ("fr", "Le sommet, prévu le 12 mars 2025 à Genève, a été reporté à la semaine prochaine."),
+    ("fr", "Les discussions durent depuis 2019 et reprendront jeudi ; rien n'est prévu en mai."),
+    ("fr", "Le ministre a rencontré son homologue sans donner de calendrier."),
+    ("en", "Talks held on Tuesday, March 4 were postponed until next week, officials said."),
+    ("en", "Fighting has raged for decades, since 1994, and resumed three days ago."),
+    ("en", "The minister met his counterpart but gave no timetable."),
+    ("en", "May they meet in May? The sun rose on Sun. 5 May 2024."),
+])
+def test_one_pass_prefilter_finds_what_the_rules_find(lang, text):
+    """``_scan`` skips texts where the union of all rules finds nothing: same phrases as rule by rule."""
+    from dataclasses import replace
+
+    from dragoman.dates import _patterns, _scan
+
+    pats = _patterns(lang)
+    assert pats.any_rule is not None  # the shipped patterns all fit the union
+    slow = replace(pats, any_rule=None)
+
+    def found(p):
+        return [(f.start, f.end, f.rule.line) for f in _scan(text, p)]
+
+    assert found(pats) == found(slow)
+    for start in range(0, len(text), 7):  # every piece too, including pieces without a date
+        piece = text[start:start + 20]
+        assert [(f.start, f.end) for f in _scan(piece, pats)] == [(f.start, f.end) for f in _scan(piece, slow)]

@@ -55,6 +55,8 @@ class DatePatterns:
     numbers: dict[str, int]
     units: dict[str, str]
     future_verbs: frozenset[str]
+    # All rules in one regex: a text it finds nothing in has no date phrase (see ``_scan``).
+    any_rule: re.Pattern[str] | None = None
 
 
 @dataclass(frozen=True)
@@ -166,7 +168,23 @@ def load_date_patterns(lang: str, path: Any = None) -> DatePatterns:
     if not rules:
         raise DataFileError("no patterns", where=where_file)
     return DatePatterns(lang, rules, months, weekdays, numbers, units,
-                        frozenset(str(v) for v in raw.get("future_verbs") or []))
+                        frozenset(str(v) for v in raw.get("future_verbs") or []), _any_rule(rules))
+
+
+_RULE_OPEN, _RULE_CLOSE = r"(?<![\w-])(?:", r")(?![\w-])"
+
+
+def _any_rule(rules: list[DateRule]) -> re.Pattern[str] | None:
+    """One regex matching wherever some rule matches: the rules' shared word-boundary
+    guards around the alternation of their bodies (group names dropped, they would clash)."""
+    bodies = []
+    for rule in rules:
+        src = rule.regex.pattern
+        if not (src.startswith(_RULE_OPEN) and src.endswith(_RULE_CLOSE)) or "(?P=" in src or "(?(" in src \
+                or rule.regex.flags != rules[0].regex.flags:
+            return None
+        bodies.append(re.sub(r"\(\?P<\w+>", "(?:", src[len(_RULE_OPEN):-len(_RULE_CLOSE)]))
+    return re.compile(_RULE_OPEN + "|".join(f"(?:{b})" for b in bodies) + _RULE_CLOSE, rules[0].regex.flags)
 
 
 @lru_cache(maxsize=8)
@@ -362,6 +380,8 @@ class _Found:
 
 def _scan(text: str, pats: DatePatterns) -> list[_Found]:
     """All pattern matches, then the longest non-overlapping ones (background wins ties)."""
+    if pats.any_rule is not None and pats.any_rule.search(text) is None:
+        return []  # most sentences have no date: one pass instead of one per rule
     found: list[_Found] = []
     for rule in pats.rules:
         for m in rule.regex.finditer(text):

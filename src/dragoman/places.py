@@ -435,43 +435,50 @@ def _sentence_mentions(doc: Document, sent: Sentence, gaz: Gazetteer, cues: Plac
         return _overlaps(s, e, blocked) or _overlaps(s, e, [(r.start, r.end) for r in found])
 
     n_tok = len(toks)
+    # token features read from spaCy once, for both passes
+    texts = [t.text for t in toks]
+    alnum = [any(ch.isalnum() for ch in t) for t in texts]
+    upper = [t[:1].isupper() for t in texts]
+    index, multiword = gaz.index, gaz.multiword
 
     def scan(multi_only: bool) -> None:
         # Longest gazetteer n-gram at each token: curated multi-word names ("mer du Japon",
         # "bande de Gaza") anywhere; other names only capitalised and after a locative cue.
         for i in range(n_tok):
-            first = toks[i]
-            # Adjectives are demonyms ("the Thai border"), not places, even when a city lists them.
-            capital_start = first.text[:1].isupper() and first.pos_ in ("PROPN", "NOUN", "X")
-            if not any(ch.isalnum() for ch in first.text):
+            if not alnum[i]:
                 continue
+            first = toks[i]
             # pass 1 finds multi-word names only; pass 2 only capitalised single names (multi-word
             # ones were all taken in pass 1)
-            if multi_only and place_key(first.text).split(" ", 1)[0] not in gaz.multiword_starts:
+            if multi_only and place_key(texts[i]).split(" ", 1)[0] not in gaz.multiword_starts:
                 continue
+            # Adjectives are demonyms ("the Thai border"), not places, even when a city lists them.
+            capital_start = upper[i] and first.pos_ in ("PROPN", "NOUN", "X")
             if not multi_only and not capital_start:
                 continue
             for n in range(min(6, n_tok - i), 0, -1):
-                if not any(ch.isalnum() for ch in toks[i + n - 1].text):
+                last = i + n - 1
+                if not alnum[last]:
                     continue
-                s, e = offs[i][0], offs[i + n - 1][1]
+                s, e = offs[i][0], offs[last][1]
                 text = doc.text[s:e]
                 key = place_key(text)
-                if not key or taken(s, e):
+                # the same tests as a lookup in this order: key known, name kind, free, cue
+                cands = index.get(key) if key else None
+                if not cands:
                     continue
-                multi = key in gaz.multiword
+                multi = key in multiword
                 if multi_only and not multi:
                     continue
-                if not multi and not (capital_start and toks[i + n - 1].text[:1].isupper()):
+                if not multi and not (capital_start and upper[last]):
                     continue
-                cands = gaz.lookup(text)
-                if not cands:
+                if taken(s, e):
                     continue
                 before = doc.text[sent.start:s]
                 if not multi and _cue_before(before, cues) in (None, "origin") and not cues.site_re.search(
                         _norm_cue(before)):
                     continue
-                found.append(_Raw(first.i, toks[i + n - 1].i + 1, s, e, cands, False))
+                found.append(_Raw(first.i, toks[last].i + 1, s, e, cands, False))
                 break
 
     scan(multi_only=True)

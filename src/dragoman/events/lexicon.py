@@ -571,6 +571,7 @@ class _SentenceWords:
         self.keys: list[tuple[str, ...]] = []
         self.guesses: list[tuple[str, ...]] = []
         self._folded: list[str] = []  # strip_accents(text) per token
+        self._by_start: dict[str, list[int]] = defaultdict(list)  # first 4 folded characters -> tokens
         self._by_key: dict[str, list[int]] = defaultdict(list)
         self._by_guess: dict[str, list[int]] = defaultdict(list)
         self._cands: dict[str, frozenset[int]] = {}
@@ -584,7 +585,9 @@ class _SentenceWords:
             guesses = _verb_guesses_cached(text, lemma, pos, lang)
             self.keys.append(keys)
             self.guesses.append(guesses)
-            self._folded.append(strip_accents(text))
+            folded = strip_accents(text)
+            self._folded.append(folded)
+            self._by_start[folded[:4]].append(i)
             for key in keys:
                 self._by_key[key].append(i)
             for guess in guesses:
@@ -605,8 +608,11 @@ class _SentenceWords:
         hits = set(self._by_key.get(lemma, ()))
         hits.update(self._by_key.get(folded, ()))
         hits.update(self._by_guess.get(lemma, ()))
-        if len(lemma) >= 4:
-            hits.update(self.lo + p for p, f in enumerate(self._folded) if f.startswith(folded))
+        if len(lemma) >= 4:  # an inflected form: the token's text starts with the lemma
+            if len(folded) >= 4:
+                hits.update(i for i in self._by_start.get(folded[:4], ()) if self._folded[i - self.lo].startswith(folded))
+            else:
+                hits.update(self.lo + p for p, f in enumerate(self._folded) if f.startswith(folded))
         for i in [i for i in hits if self.tokens[i - self.lo].pos_ == "ADP"]:
             if _governs_date(self.tokens[i - self.lo]):
                 hits.discard(i)  # "called Xi on Tuesday" is not "called on"
@@ -764,9 +770,11 @@ class TriggerLexicon:
             words = _SentenceWords(sent)
         lemmas = entry.lemmas
         head_i = head_tok.i
-        cands = [words.candidates(lemma) if k != entry.head else frozenset() for k, lemma in enumerate(lemmas)]
-        if not all(c for k, c in enumerate(cands) if k != entry.head):
-            return None  # a word of the phrase is nowhere in the sentence
+        cands: list[frozenset[int]] = []
+        for k, lemma in enumerate(lemmas):
+            cands.append(words.candidates(lemma) if k != entry.head else frozenset())
+            if k != entry.head and not cands[k]:
+                return None  # a word of the phrase is nowhere in the sentence
         lo, hi = words.lo, words.hi
         stops, commas = words.stops, words.commas
         positions: list[int] = [0] * len(lemmas)
