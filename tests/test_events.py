@@ -434,3 +434,10 @@ def test_active_participle_noun_is_the_actor(pipe):
     doc = _events(pipe, "Chilean police dispersed demonstrators protesting the election results in Santiago.", "en")
     ev = _one(doc, "PROTEST")
     assert "participle-agent" in ev.evidence[0].rule and ev.actor and ev.actor[0].sector == "CVL"
+
+
+def test_named_possession_stays_a_recipient(pipe):
+    # "its ally Bolivia" is named: Bolivia is the target of the support, not the actor's own thing
+    ev = _one(_events(pipe, "Peru pledged to support its ally Bolivia.", "en"), "SUPPORT")
+    assert _countries(ev.recipient) == {"BOL"}
+    assert "recipient:" not in ev.evidence[0].rule

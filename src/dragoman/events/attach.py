@@ -332,7 +332,7 @@ def _own_possession(noun: Token) -> bool:
 
 
 def _hint_heads(hint: str, tok: Token, cues: EventCues, *, passive: bool,
-                rules: list[str], skip_own: bool = False) -> list[tuple[Token, str]]:
+                rules: list[str]) -> list[tuple[Token, str]]:
     """Argument heads that a lexicon hint designates, from ``tok``."""
     if hint == "nsubj":
         if passive:
@@ -349,8 +349,6 @@ def _hint_heads(hint: str, tok: Token, cues: EventCues, *, passive: bool,
             # French partitive article parsed as a preposition: "attaqué des soldats" (obl:arg + case "des")
             objs = [c for c in tok.children if c.dep_ == "obl:arg" and c.i > tok.i
                     and any(x.dep_ == "case" and x.lower_ in ("des", "du") for x in c.children)]
-        if skip_own:
-            objs = [o for o in objs if not _own_possession(o)]
         return [(o, "obj") for o in objs]
     if hint == "iobj":
         return [(o, "iobj") for o in syntax.iobjects(tok)]
@@ -402,11 +400,14 @@ def _collect(hints: Iterable[str], toks: list[Token], idx: MentionIndex, cues: E
     for hint in hints:
         # the subject is the head word's ("affirmé que Kiev devait": Kiev is not the speaker)
         for tok in (toks[:1] if hint == "nsubj" else toks):
-            for head, via in _hint_heads(hint, tok, cues, passive=passive, rules=rules, skip_own=skip_own):
+            for head, via in _hint_heads(hint, tok, cues, passive=passive, rules=rules):
                 for h in syntax.conjuncts(head):
                     if via.startswith("prep:") and _prep_inside_name(h, idx):
                         continue  # "Corée du Nord": the "du" is part of a name, not a complement
                     parts = np_participants(h, idx, cues, via)
+                    if skip_own and via == "obj" and _own_possession(h):
+                        # "withdraw its troops": the actor's own, unless named ("its ally Syria")
+                        parts = [p for p in parts if p.actor.country and not (p.actor.entry or "").startswith("context:")]
                     if not parts and h.pos_ == "PRON" and "Rel" not in h.morph.get("PronType"):
                         parts = resolve_pronoun(h, idx, cues, fallback)
                         if parts:
