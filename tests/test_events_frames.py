@@ -203,3 +203,28 @@ def test_demand_between_governments_stays_request(pipe):
 ])
 def test_banners_and_firefighters_are_not_mobilization(pipe, text):
     assert "MOBILIZE" not in _types(pipe, text)
+
+
+# --- kinds of places, clashes in a protest, promises by private people
+
+@pytest.mark.parametrize("text, type_", [
+    ("Le prisonnier a été conduit à la maison de détention de Fresnes dans un fourgon blindé.", "COERCE"),
+    ("Une voiture de patrouille de la police est arrivée sur les lieux.", "MOBILIZE"),
+])
+def test_kind_of_place_or_vehicle_is_no_event(pipe, text, type_):
+    assert type_ not in _types(pipe, text)
+
+
+def test_clashes_during_a_strike_are_the_riot(pipe):
+    text = ("Les étudiants en grève ont bloqué l'université de Lyon. "
+            "De violents affrontements se sont poursuivis toute la nuit devant le campus.")
+    types = _types(pipe, text)
+    assert "ASSAULT" not in types and "PROTEST" in types
+
+
+def test_pupils_promising_is_not_an_agreement(pipe):
+    assert "AGREE" not in _types(pipe, "Les élèves de l’école ont promis à leur professeur de bien utiliser le matériel.")
+
+
+def test_government_promising_is_an_agreement(pipe):
+    assert "AGREE" in _types(pipe, "Le gouvernement malien a promis de libérer les prisonniers politiques.")

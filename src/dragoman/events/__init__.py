@@ -225,9 +225,16 @@ def _frame_check(entry: Any, head_tok: Any, span: Any, sent_index: int, att: Any
                  agent_tokens: Any) -> str | None:
     """Sense frames (``events/frames.py``) and required actor sectors of an entry: why the trigger
     is not a political event of its type here, or None."""
-    from dragoman.events.frames import equipment, ordinary_crime, protest_frame, protest_topic, topic
+    from dragoman.events.frames import (
+        equipment,
+        ordinary_crime,
+        place_name,
+        protest_frame,
+        protest_topic,
+        topic,
+    )
 
-    why = protest_frame(entry, head_tok, span, sent_index, frames, cues)
+    why = protest_frame(entry, head_tok, span, sent_index, frames, cues) or place_name(head_tok, cues)
     if not why and entry.type in ("ASSAULT", "COERCE", "PROTEST"):
         why = topic(head_tok, cues)
     if not why and entry.type == "ASSAULT":

@@ -27,7 +27,8 @@ _EVENT_LIST_KEYS = (
 )
 _EVENT_OPTIONAL_LISTS = ("nonagent_causes", "human_agents", "weapon_cues", "nonpolitical_agents",
                          "protest_events", "protest_cues", "nonprotest_cues", "protest_agents", "theft_cues", "criminal_agents",
-                         "war_weapon_cues", "political_cues", "equipment_words", "topic_words")
+                         "war_weapon_cues", "political_cues", "equipment_words", "topic_words",
+                         "kind_nouns")
 _STATUS_LIST_KEYS = (
     "future_aux", "backshift_aux", "hypothetical_aux", "hedges", "planned_governors",
     "hypothetical_governors", "negating_governors", "negation_words", "condition_marks",
@@ -99,6 +100,7 @@ class EventCues:
     political_cues: frozenset[str] = frozenset()  # elections, parties, regimes: violence around them is political
     equipment_words: frozenset[str] = frozenset()  # "munis de", "équipés de": carrying is not using
     topic_words: frozenset[str] = frozenset()  # "la lutte contre les violences": a campaign's topic
+    kind_nouns: frozenset[str] = frozenset()  # "maison de détention", "voiture de patrouille": a kind of place
 
     def is_furniture(self, text: str) -> bool:
         return any(p.search(text) for p in self.furniture)

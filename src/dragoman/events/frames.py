@@ -16,13 +16,15 @@ around the trigger (its sentence, then the neighbouring sentences), with word li
   weapon of war (``war_weapon_cues``), no election or party (``political_cues``) and no state
   participant, is crime news, not political violence.
 - **riot**: violence by protesters or rioters (``protest_agents`` among the actors or agents), or
-  destruction of property with no actor told among protest words, is the riot itself (PLOVER PROTEST riot: "distinct,
+  destruction of property or clashes with no actor told among protest words, is the riot itself (PLOVER PROTEST riot: "distinct,
   continuous and violent action ... property damage"), not a separate ASSAULT. Police violence and
   crowd-control stay ASSAULT; bombs and missiles are never a riot.
 - **protest topic**: a REQUEST by protesters or told with protest words is the protest's topic, which
   PLOVER does not code as a separate event.
 - **topic**: an event noun that a campaign fights ("la lutte contre les violences sexuelles",
   ``topic_words``) is its topic, not a reported event.
+- **kind of place**: "maison de détention", "salle de réunion", "voiture de patrouille" (``kind_nouns``)
+  name a place or a vehicle, not an event.
 - **equipment**: a weapon noun that is what someone carries ("munis de gaz lacrymogène") is not its use.
 
 Every decision returns a reason string for ``dragoman explain`` (None: the frame does not apply).
@@ -142,11 +144,12 @@ def riot_violence(entry: Any, actors: list[Any], agents: list[Any], sent_index: 
     who = _first(words, cues.protest_agents | cues.protest_events)
     if who:
         return f"violence by protesters ('{who}') is a riot"
-    if actors or entry.mode != "destroy":
+    if actors or not (entry.mode == "destroy" or entry.args.symmetric):
         return None  # "plusieurs personnes ont été blessées": who hurt them is not said
     near = _first(index.window(sent_index, 1), cues.protest_agents | cues.protest_events)
     if near:
-        return f"destruction with no actor among protest words ('{near}') is a riot"
+        what = "clashes" if entry.args.symmetric else "destruction"
+        return f"{what} with no actor among protest words ('{near}') is a riot"
     return None
 
 
@@ -180,6 +183,18 @@ def topic(head: Any, cues: Any) -> str | None:
         t = t.head
         if token_words(t) & cues.topic_words:
             return f"topic of a campaign ('{t.text}'), not an event"
+    return None
+
+
+def place_name(head: Any, cues: Any) -> str | None:
+    """An event noun that only says what kind of place or vehicle another noun is ("maison de
+    détention", "salle de réunion", "voiture de patrouille", "avion de combat"): no event."""
+    if head.pos_ not in ("NOUN", "PROPN") or not cues.kind_nouns or head.dep_ not in ("nmod", "compound"):
+        return None
+    if any(c.dep_ in ("det", "nummod") for c in head.children):
+        return None  # "la maison de la réunion": a particular event
+    if token_words(head.head) & cues.kind_nouns and head.head.i < head.i:
+        return f"kind of '{head.head.text}', not an event"
     return None
 
 
