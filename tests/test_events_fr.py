@@ -149,3 +149,45 @@ def test_continuer_a_is_subject_control(pipe):
     ev = _one(_events(pipe, "La Russie a continué l'an dernier à livrer des armes à la Syrie, a déclaré un "
                             "diplomate."), "AID")
     assert _codes(ev.actor) == {"RUS"} and _codes(ev.recipient) == {"SYR"}
+
+
+def test_reflexive_clitic_of_another_verb(pipe):
+    # "se retirer" must not take the "se" of "se dit": the phrase is "se dire disposé", and "retirer"
+    # is the (planned) withdrawal of the same subject
+    events = _events(pipe, "L'Iran se dit disposé à retirer ses conseillers militaires d'Irak.")
+    assert _codes(_one(events, "AGREE").actor) == {"IRN"}
+    retreat = _one(events, "RETREAT")
+    assert retreat.status == "planned" and _codes(retreat.actor) == {"IRN"}
+
+
+@pytest.mark.parametrize("text,actor", [
+    # "est revenu": a verb conjugated with "être" that the parser took for a passive
+    ("Le président algérien est revenu sur sa promesse envers les syndicats.", "DZA"),
+    ("Le président sénégalais est revenu jeudi sur son engagement de réformer la Constitution.", "SEN"),
+])
+def test_etre_compound_tense_is_active(pipe, text, actor):
+    ev = _one(_events(pipe, text), "REJECT")
+    assert _codes(ev.actor) == {actor}
+
+
+@pytest.mark.parametrize("text,actor,recipient", [
+    ("Karim Benali, éminent militant marocain des droits de l'homme, a observé une grève de la faim.", "MAR", None),
+    ("Amadou Diallo, principal opposant guinéen, a entamé lundi une grève de la faim pour protester contre son "
+     "arrestation par la police.", "GIN", "GIN"),
+])
+def test_unknown_person_takes_the_role_in_apposition(pipe, text, actor, recipient):
+    ev = _one(_events(pipe, text), "PROTEST")
+    assert _codes(ev.actor) == {actor}
+    assert ev.actor[0].text.split()[0] in ("Karim", "Amadou")  # the person, with the role's country
+    if recipient:
+        assert _codes(ev.recipient) == {recipient}
+
+
+@pytest.mark.parametrize("text,recipient", [
+    # "s'emparer de": the phrase's own preposition introduces the target
+    ("Les troupes russes se sont emparées d'une partie d'un village de la guérilla tchétchène.", "RUS"),
+    ("Les rebelles touareg se sont emparés mardi d'une base de l'armée malienne.", "MLI"),
+])
+def test_phrase_final_preposition_gives_the_target(pipe, text, recipient):
+    ev = _one(_events(pipe, text), "ASSAULT")
+    assert _codes(ev.recipient) == {recipient}

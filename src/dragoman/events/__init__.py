@@ -31,6 +31,7 @@ IN_ACTOR_NAME = "trigger inside an actor name"
 SUPERSEDED = "superseded by a longer trigger"
 SUBSUMED = "restates another event"
 NOT_AGENTIVE = "no agent that can act"
+STRAY_CLITIC = "reflexive clitic of another verb"
 OTHER_FRAME = "not a political event here"
 
 
@@ -89,15 +90,38 @@ def _content_head(doc_sp: Any, m: Any) -> Any:
     return tok
 
 
+def _stray_clitic(m: Any, doc_sp: Any) -> bool:
+    """A pronominal phrase whose reflexive clitic belongs to another verb: in "se dit disposée à
+    retirer", the "se" is the one of "se dire", not of "se retirer"."""
+    lemmas = m.entry.lemmas
+    if not m.entry.is_phrase or len(lemmas) < 2:
+        return False
+    first = doc_sp[m.token_start]
+    if first.pos_ != "PRON" or first.lemma_.lower() != lemmas[0] or "Yes" not in first.morph.get("Reflex"):
+        return False
+    head = first.head
+    return head != first and head.pos_ in ("VERB", "AUX") and head.lemma_.lower() != lemmas[1]
+
+
 def _choose(lexicon: Any, matches: list[Any], doc_sp: Any) -> tuple[list[_Candidate], list[tuple[Any, str]]]:
     """One entry per trigger span (object constraints applied); rejected matches with the reason."""
     from dragoman.events.lexicon import objects_of
 
     groups: dict[tuple[int, int, int], list[Any]] = {}
-    for m in matches:
+    rejected: list[tuple[Any, str]] = []
+    pending = list(matches)
+    seen_stray: set[tuple[int, int]] = set()
+    while pending:
+        m = pending.pop(0)
+        if _stray_clitic(m, doc_sp):
+            rejected.append((m, STRAY_CLITIC))
+            if (m.token_start, m.token_end) not in seen_stray:
+                # the words the phrase had hidden ("retirer" in "se dit disposée à retirer") come back
+                seen_stray.add((m.token_start, m.token_end))
+                pending.extend(lexicon.match(doc_sp[m.token_start + 1:m.token_end]))
+            continue
         groups.setdefault((m.token_start, m.token_end, m.head), []).append(m)
     chosen: list[_Candidate] = []
-    rejected: list[tuple[Any, str]] = []
     for (_s, _e, head), group in sorted(groups.items()):
         objs = objects_of(doc_sp[head])
         ok = [m for m in group if lexicon.select(m, objs)]

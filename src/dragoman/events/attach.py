@@ -190,6 +190,20 @@ def np_participants(head: Token, idx: MentionIndex, cues: EventCues, via: str) -
                 picked.append(m)
         return [_participant(m, via, found + local) for m in picked]
     part = _participant(main, via, found + local)
+    if not usable(part.actor):
+        # "Salaheddine Sidhoum, principal militant algérien, a observé": an unknown person takes the
+        # country and sector of the role in apposition
+        for c in head.children:
+            if c.dep_ != "appos" and not (c.dep_ == "acl" and idx.covering(c) is not None
+                                          and idx.covering(c).kind == "role"):  # "opposant" tagged VERB
+                continue
+            role = next((m for t in _np_region(c, cues) for m in idx.at(t.i) if m is not main and usable(m.actor)),
+                        None)
+            if role is not None:
+                a = role.actor
+                part = Participant(replace(part.actor, country=a.country, sector=a.sector, code=a.code,
+                                           office=part.actor.office or a.office), main, via)
+                break
     return [part] if usable(part.actor) else []
 
 
@@ -198,13 +212,13 @@ def np_participants(head: Token, idx: MentionIndex, cues: EventCues, via: str) -
 
 def find_subjects(v: Token, cues: EventCues, depth: int = 0) -> tuple[list[Token], str | None]:
     """The subject heads of a verb, inherited through control, conjunction and relative clauses."""
-    subs = [s for s in syntax.subjects(v) if not syntax.passive_subject(s)]
+    subs = [s for s in syntax.subjects(v) if not syntax.passive_subject(s) or _etre_compound(v, cues)]
     if subs:
         s = subs[0]
         if (s.lower_ in syntax.REL_PRONOUNS or "Rel" in s.morph.get("PronType")) and v.dep_ in syntax.RELCL:
             return [v.head], "relcl"
         return subs, "subject"
-    if any(syntax.passive_subject(s) for s in syntax.subjects(v)) or depth > 4:
+    if any(syntax.passive_subject(s) for s in syntax.subjects(v)) and not _etre_compound(v, cues) or depth > 4:
         return [], None
     head = v.head
     if head == v:
@@ -217,7 +231,8 @@ def find_subjects(v: Token, cues: EventCues, depth: int = 0) -> tuple[list[Token
     purpose = v.dep_ == "advcl" and any(c.dep_ == "mark" and c.lower_ in ("à", "de", "to") for c in v.children) \
         or v.dep_ == "advcl" and any(c.dep_ == "aux" and c.lower_ == "to" for c in v.children)
     if v.dep_ == "xcomp" or purpose:
-        ctrl = syntax.objects(head) + syntax.iobjects(head)
+        # a reflexive clitic ("se dit disposée à retirer") controls nothing
+        ctrl = [o for o in syntax.objects(head) + syntax.iobjects(head) if "Yes" not in o.morph.get("Reflex")]
         lemma = head.lemma_.lower()
         # an infinitive complement is controlled by the object by default ("urged Beijing to use");
         # an adverbial purpose clause only by an object-control verb ("shunned work to protest": the
@@ -249,6 +264,12 @@ def find_subjects(v: Token, cues: EventCues, depth: int = 0) -> tuple[list[Token
     if syntax.perfect_participle_on_subject(v):
         return [head], "subject"
     return [], None
+
+
+def _etre_compound(v: Token, cues: EventCues) -> bool:
+    """ "le président est revenu sur son engagement": a verb conjugated with "être" and an active
+    subject, no agent, is a compound tense the parser took for a passive."""
+    return v.lemma_.lower() in cues.unaccusative_verbs and not syntax.agents(v) and bool(syntax.subjects(v))
 
 
 def _finite_acl_subject(v: Token) -> bool:
@@ -519,7 +540,7 @@ def attach(match: Any, head_tok: Token, idx: MentionIndex, lang: str, *,
     toks = [span_doc[i] for i in range(match.token_start, match.token_end)]
     toks.sort(key=lambda t: t.i != head_tok.i)  # head first
     is_noun = head_tok.pos_ in ("NOUN", "PROPN") or (entry.pos == "NOUN" and head_tok.pos_ not in ("VERB", "AUX"))
-    passive = (not is_noun) and syntax.is_passive(head_tok)
+    passive = (not is_noun) and syntax.is_passive(head_tok) and not _etre_compound(head_tok, cues)
     explicit = frozenset(args.actor) | frozenset(args.recipient)
     rules: list[str] = []
     # cooperation moves the actor's own people and things ("withdraw its troops", "sent its doctors")
@@ -537,6 +558,10 @@ def attach(match: Any, head_tok: Token, idx: MentionIndex, lang: str, *,
             # the troops or weapons mobilized are the actor's own; the target is named apart
             # ("mobilized reservists for a war against Iraq")
             rec_hints = tuple(h for h in rec_hints if h != "obj")
+        last = span_doc[match.token_end - 1]
+        if not args.recipient and entry.is_phrase and last.pos_ == "ADP" and last.i != head_tok.i:
+            # "s'emparer de", "tirer sur": the phrase's own preposition introduces the target
+            rec_hints = (*rec_hints, "prep:" + syntax.norm_prep(last.lower_))
 
     if is_noun:
         actors = _collect([h for h in actor_hints if h not in ("nsubj", "obj")], toks, idx, cues,

@@ -28,7 +28,7 @@ _EVENT_LIST_KEYS = (
 _EVENT_OPTIONAL_LISTS = ("nonagent_causes", "human_agents", "weapon_cues", "nonpolitical_agents",
                          "protest_events", "protest_cues", "nonprotest_cues", "protest_agents", "theft_cues", "criminal_agents",
                          "war_weapon_cues", "political_cues", "equipment_words", "topic_words",
-                         "kind_nouns")
+                         "kind_nouns", "unaccusative_verbs")
 _STATUS_LIST_KEYS = (
     "future_aux", "backshift_aux", "hypothetical_aux", "hedges", "planned_governors",
     "hypothetical_governors", "negating_governors", "negation_words", "condition_marks",
@@ -84,6 +84,8 @@ class EventCues:
     act_nouns: frozenset[str] = frozenset()
     obligation_modals: frozenset[str] = frozenset()
     personal_pronouns: frozenset[str] = frozenset()
+    # verbs whose compound tenses take "être" ("est revenu sur", "sont parvenus à"): not passives
+    unaccusative_verbs: frozenset[str] = frozenset()
     # agentivity of material conflict (dragoman.events.agentivity)
     nonagent_causes: frozenset[str] = frozenset()
     human_agents: frozenset[str] = frozenset()
