@@ -3,8 +3,9 @@ the one that dates an event.
 
 Phrases are found with our own data-driven patterns (``data/<lang>/dates.yaml``),
 never with ``dateparser.search_dates`` (it reads "Sun" as Sunday and misses
-"septembre dernier"). ``dateparser.parse`` only normalises absolute phrases we
-found; relative phrases resolve with our own calendar arithmetic so the rules
+"septembre dernier"). Absolute and relative phrases resolve with our own
+calendar arithmetic (``dateparser.parse`` was once asked too, but its answer
+was only kept when it equalled ours, so it never changed a date), so the rules
 ("same weekday as publication = publication day in the past, +7 in the future")
 are explicit and testable.
 """
@@ -13,10 +14,9 @@ from __future__ import annotations
 
 import re
 import unicodedata
-import warnings
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
-from datetime import date, datetime, timedelta
+from datetime import date, timedelta
 from functools import lru_cache
 from importlib import resources
 from typing import Any
@@ -246,25 +246,6 @@ def _shift(pub: date, unit: str, n: int) -> date:
     return date(pub.year + n, 1, 1)
 
 
-def _dateparser(text: str, lang: str, pub: date | None, future: bool) -> date | None:
-    import dateparser  # slow import: only when an absolute phrase needs it
-
-    settings: dict[str, Any] = {
-        "PREFER_DATES_FROM": "future" if future else "past",
-        "PREFER_DAY_OF_MONTH": "first",
-        "RETURN_AS_TIMEZONE_AWARE": False,
-    }
-    if pub is not None:
-        settings["RELATIVE_BASE"] = datetime(pub.year, pub.month, pub.day)
-    try:
-        with warnings.catch_warnings():
-            warnings.simplefilter("ignore")
-            parsed = dateparser.parse(text, languages=[lang], settings=settings)
-    except Exception:  # noqa: BLE001 - dateparser raises odd errors on odd input; we fall back
-        return None
-    return parsed.date() if parsed else None
-
-
 def _resolve_calendar(rule: DateRule, m: re.Match[str], pats: DatePatterns, pub: date | None,
                       future: bool) -> ResolvedDate:
     g = m.groupdict()
@@ -311,14 +292,10 @@ def _resolve_calendar(rule: DateRule, m: re.Match[str], pats: DatePatterns, pub:
                     year -= 1
                 elif future and cand < pub:
                     year += 1
-        parsed = _dateparser(m.group(0), pats.lang, pub, future) if day else None
         try:
             own = date(year, month, day or 1)
         except ValueError:
             return ResolvedDate(None, prec, bg)
-        # dateparser normalises; our own arithmetic decides when it disagrees on year/month.
-        if parsed is not None and (parsed.year, parsed.month, parsed.day) == (own.year, own.month, own.day):
-            return out(parsed, prec)
         return out(own, prec)
     if pub is None:
         # Relative phrase without a publication date: the phrase is kept, undated.
