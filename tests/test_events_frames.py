@@ -228,3 +228,18 @@ def test_pupils_promising_is_not_an_agreement(pipe):
 
 def test_government_promising_is_an_agreement(pipe):
     assert "AGREE" in _types(pipe, "Le gouvernement malien a promis de libérer les prisonniers politiques.")
+
+
+# --- receiving things and private visits are not diplomacy
+
+@pytest.mark.parametrize("text", [
+    "Au cours de la saison, le club de football a reçu plusieurs trophées internationaux.",
+    "Les bénévoles de l'association ont rendu visite aux enfants hospitalisés à Lyon.",
+])
+def test_receiving_things_and_private_visits_are_not_consult(pipe, text):
+    assert "CONSULT" not in _types(pipe, text)
+
+
+def test_head_of_state_receiving_a_minister_is_consult(pipe):
+    text = "Le président sénégalais a reçu mardi à Dakar le Premier ministre malien."
+    assert "CONSULT" in _types(pipe, text)
