@@ -441,3 +441,13 @@ def test_named_possession_stays_a_recipient(pipe):
     ev = _one(_events(pipe, "Peru pledged to support its ally Bolivia.", "en"), "SUPPORT")
     assert _countries(ev.recipient) == {"BOL"}
     assert "recipient:" not in ev.evidence[0].rule
+
+
+@pytest.mark.parametrize("lang,text", [
+    ("en", "Chile accelerated the withdrawal of some forces from Peru on Monday."),
+    ("fr", "Le Chili a accéléré lundi le retrait d'une partie des forces."),
+])
+def test_aspectual_support_verb_subject_acts(pipe, lang, text):
+    # "accelerated the withdrawal of some forces": the forces are what is withdrawn, Chile withdraws
+    ev = _one(_events(pipe, text, lang), "RETREAT")
+    assert _countries(ev.actor) == {"CHL"} and "support-verb" in ev.evidence[0].rule

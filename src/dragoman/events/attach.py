@@ -586,12 +586,19 @@ def attach(match: Any, head_tok: Token, idx: MentionIndex, lang: str, *,
                                         # "Italy announced a suspension of air links"
                                         or (rel == "obj" and verb.lemma_.lower() in cues.speech_verbs))
         if support and rel != "subj":
-            if not actors:
+            # the support verb's subject acts, unless the noun names its own actor; a genitive whose
+            # country is only inferred ("the withdrawal of some forces": the forces moved) gives way to
+            # a subject that names one ("the United States speeded up the withdrawal of some forces")
+            guessed = all(not a.actor.country or (a.actor.entry or "").startswith("context:") for a in actors)
+            if not actors or guessed:
+                subj: list[Participant] = []
                 heads = syntax.agents(verb) if syntax.is_passive(verb) else find_subjects(verb, cues)[0]
                 for h in heads:
                     for c in syntax.conjuncts(h):
-                        actors.extend(np_participants(c, idx, cues, "support-subject"))
-                if actors:
+                        subj.extend(np_participants(c, idx, cues, "support-subject"))
+                if subj and (not actors or any(p.actor.country and not (p.actor.entry or "").startswith("context:")
+                                               for p in subj)):
+                    actors = subj
                     rules.append("support-verb")
             if not recips:
                 recips = _collect([h for h in rec_hints if h.startswith("prep:")] + ["iobj"], [verb], idx, cues,
