@@ -243,3 +243,8 @@ def test_receiving_things_and_private_visits_are_not_consult(pipe, text):
 def test_head_of_state_receiving_a_minister_is_consult(pipe):
     text = "Le président sénégalais a reçu mardi à Dakar le Premier ministre malien."
     assert "CONSULT" in _types(pipe, text)
+
+
+def test_person_of_a_country_is_not_an_official_visitor(pipe):
+    text = "Giulia Rossi, une femme d'origine italienne née à Tunis, se rendait dans la médina pour acheter des tapis."
+    assert "CONSULT" not in _types(pipe, text)

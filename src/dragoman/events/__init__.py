@@ -269,16 +269,19 @@ def _frame_check(entry: Any, head_tok: Any, span: Any, sent_index: int, att: Any
     # the actor; for "X a reçu Y" (swap) the host X is the recipient and counts too
     parts = att.actors + (att.recipients if entry.args.swap else [])
     if not why and entry.args.actor_sectors and not any(
-            _sector(p.actor) in entry.args.actor_sectors for p in parts):
+            _sector(p) in entry.args.actor_sectors for p in parts):
         why = f"needs an actor of sector {'/'.join(entry.args.actor_sectors)}"
     return why
 
 
-def _sector(actor: Any) -> str | None:
-    """The actor's sector; a country or an intergovernmental body named without one acts as a
-    government ("la Chine", "l'ONU")."""
+def _sector(part: Any) -> str | None:
+    """The participant's sector; a country or an intergovernmental body named without one acts as a
+    government ("la Chine", "l'ONU"), a person of that country does not ("un homme d'origine espagnole")."""
+    actor = part.actor
     if actor.sector:
         return actor.sector
+    if part.mention is not None and part.mention.kind == "person":
+        return None
     if actor.country or (actor.code and actor.code[:3] in ("IGO", "UNO", "EUR")):
         return "GOV"
     return None
