@@ -112,14 +112,22 @@ def test_se_livrer_a_is_a_support_verb(pipe):
     assert "support-verb" in ev.evidence[0].rule
 
 
+def test_author_of_the_rejected_offer_is_the_recipient(pipe):
+    # "une offre américaine" parsed as an oblique (obl:mod), not as the object: the phrase's noun still
+    # names the author of the offer
+    ev = _one(_events(pipe, "Le président soudanais Omar el-Béchir a rejeté mercredi une offre américaine "
+                            "d'accueillir un sommet à la mi-juillet."), "REJECT")
+    assert _codes(ev.actor) == {"SDN"}
+    assert _codes(ev.recipient) == {"USA"}
+    assert "phrase-noun" in ev.evidence[0].rule
+
+
 def test_author_of_the_rejected_appeal_is_the_recipient(pipe):
-    # "un appel des Nations unies" parsed under "jeudi", not as the object: the phrase's noun still
-    # names the author of the appeal
+    # "un appel des Nations unies" parsed under "jeudi", not as the object
     ev = _one(_events(pipe, "Le Caire a de nouveau rejeté jeudi un appel des Nations unies au déploiement de "
                             "casques bleus."), "REJECT")
     assert _codes(ev.actor) == {"EGY"}
     assert _codes(ev.recipient) == {"IGOUNO"}
-    assert "phrase-noun" in ev.evidence[0].rule
 
 
 def test_subject_hung_on_de_nouveau(pipe):
@@ -191,3 +199,29 @@ def test_unknown_person_takes_the_role_in_apposition(pipe, text, actor, recipien
 def test_phrase_final_preposition_gives_the_target(pipe, text, recipient):
     ev = _one(_events(pipe, text), "ASSAULT")
     assert _codes(ev.recipient) == {recipient}
+
+
+@pytest.mark.parametrize("text,recipient", [
+    # the object hung under the day name right after the verb
+    ("L'aviation israélienne a bombardé samedi et dimanche Gaza, la ville principale du territoire.", "PSE"),
+    ("Les policiers ont arrêté jeudi deux Marocains à la frontière.", "MAR"),
+])
+def test_object_swallowed_by_a_day_name(pipe, text, recipient):
+    ev = next(e for e in _events(pipe, text) if e.type in ("ASSAULT", "COERCE"))
+    assert _codes(ev.recipient) == {recipient}
+
+
+def test_conditional_offer_with_s_il_is_an_intent(pipe):
+    # "s'il" hung on the reporting verb: the conditional meeting is still a conditional offer (AGREE),
+    # and the "s'" of "s'il" is not the reflexive of a pronominal phrase
+    events = _events(pipe, "Des chefs rebelles angolais ont affirmé lundi qu'ils rencontreraient le médiateur de "
+                           "l'ONU s'il acceptait leurs conditions.")
+    ev = _one(events, "AGREE", "occurred")
+    assert "intent" in ev.evidence[0].rule and _codes(ev.recipient) == {"IGOUNO"}
+
+
+def test_an_argument_names_the_target_better_than_the_place(pipe):
+    # "à Séoul" only says where; the purpose clause names whom the protest is against
+    ev = _one(_events(pipe, "Des manifestants ont bloqué un pont à Séoul pour exprimer leur colère contre la "
+                            "politique du Japon."), "PROTEST")
+    assert _codes(ev.recipient) == {"JPN"}

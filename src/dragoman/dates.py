@@ -188,6 +188,13 @@ def _any_rule(rules: list[DateRule]) -> re.Pattern[str] | None:
 
 
 @lru_cache(maxsize=8)
+def date_words(lang: str) -> frozenset[str]:
+    """Weekday and month names of ``lang`` (lower case), for parse repairs around dates."""
+    pats = _patterns(lang)
+    return frozenset(w.lower() for w in (*pats.weekdays, *pats.months))
+
+
+@lru_cache(maxsize=8)
 def _patterns(lang: str) -> DatePatterns:
     return load_date_patterns(lang)
 

@@ -97,6 +97,9 @@ def _stray_clitic(m: Any, doc_sp: Any) -> bool:
     if not m.entry.is_phrase or len(lemmas) < 2:
         return False
     first = doc_sp[m.token_start]
+    if (first.pos_ == "SCONJ" or first.dep_ == "mark") and first.lemma_.lower() != lemmas[0] or \
+            first.dep_ == "mark" and first.pos_ == "PRON":
+        return True  # "s'il leur accordait" is "si il", not the "s'" of "s'accorder"
     if first.pos_ != "PRON" or first.lemma_.lower() != lemmas[0] or "Yes" not in first.morph.get("Reflex"):
         return False
     head = first.head
@@ -474,7 +477,8 @@ def code_document(doc: Document) -> None:
             )
             events.append(ev)
             # context inference (events/context.py): no recipient attached -> condition, argument or domestic default
-            add_context_recipient(doc, sent, head_tok, ev)
+            add_context_recipient(doc, sent, head_tok, ev, over_location=bool(att.recipients) and all(
+                p.via == "location" for p in att.recipients))
             history.append((ev, att.actors, att.recipients))
             threat = _threat(ev, att, st, lang)
             intent = _intent(ev, st, lang)

@@ -370,6 +370,8 @@ def _hint_heads(hint: str, tok: Token, cues: EventCues, *, passive: bool,
             # French partitive article parsed as a preposition: "attaqué des soldats" (obl:arg + case "des")
             objs = [c for c in tok.children if c.dep_ == "obl:arg" and c.i > tok.i
                     and any(x.dep_ == "case" and x.lower_ in ("des", "du") for x in c.children)]
+        if tok.pos_ in ("VERB", "AUX"):
+            objs = objs + [o for o in _swallowed_objects(tok, cues.lang) if o not in objs]
         return [(o, "obj") for o in objs]
     if hint == "iobj":
         return [(o, "iobj") for o in syntax.iobjects(tok)]
@@ -383,6 +385,24 @@ def _hint_heads(hint: str, tok: Token, cues: EventCues, *, passive: bool,
         want = syntax.norm_prep(hint[5:])
         return [(n, hint) for p, n in syntax.preps(tok) if p == want]
     return []
+
+
+def _swallowed_objects(verb: Token, lang: str) -> list[Token]:
+    """The object the parser hung under a day or month name right after the verb: "a tué **vendredi**
+    trois Albanais", "ont bombardé dimanche et lundi Juba" (the noun is a caseless ``nmod`` of the date)."""
+    from dragoman.dates import date_words
+
+    words = date_words(lang)
+    out = []
+    for c in verb.children:
+        if c.i < verb.i or c.lower_ not in words:
+            continue
+        for t in syntax.conjuncts(c) + [x for x in c.children if x.dep_ == "conj"]:
+            for g in t.children:
+                if g.dep_ in ("nmod", "appos", "flat:name", "flat") and g.i > t.i and g.pos_ in ("NOUN", "PROPN") and \
+                        not any(x.dep_ == "case" for x in g.children) and g not in out:
+                    out.append(g)
+    return out
 
 
 def resolve_pronoun(pron: Token, idx: MentionIndex, cues: EventCues,

@@ -66,9 +66,14 @@ def load_context_cues(lang: str) -> ContextCues | None:
     return ContextCues(**lists)
 
 
-def add_context_recipient(doc: Document, sent: Sentence, head: Any, ev: Event) -> None:
-    """Fill ``ev.recipient`` from the context when it is empty (in place)."""
-    if ev.recipient or not ev.actor or doc.lang is None:
+def add_context_recipient(doc: Document, sent: Sentence, head: Any, ev: Event, *,
+                          over_location: bool = False) -> None:
+    """Fill ``ev.recipient`` from the context when it is empty (in place).
+
+    ``over_location``: the recipient is only the country where the act happened (attach's
+    location-recipient); an argument of the act or of its complements ("bloqué une route à Bagdad
+    pour exprimer leur désapprobation de la politique des États-Unis") names the target better."""
+    if ev.recipient and not over_location or not ev.actor or doc.lang is None:
         return  # a participant-less mention is background or a duplicate: a recipient would keep it
     cues = load_context_cues(doc.lang)
     if cues is None:
@@ -78,6 +83,14 @@ def add_context_recipient(doc: Document, sent: Sentence, head: Any, ev: Event) -
     from dragoman.events.cues import load_event_cues
 
     chain = _chain(head, cues, load_event_cues(doc.lang).speech_verbs)
+    if over_location:
+        places = {r.start for r in ev.recipient if r.start is not None}
+        found = _argument(doc, sent, chain, mentions, doc.lang, cues, actor_keys | places, ev.type)
+        if found is not None and found.start not in places and found.country not in {r.country for r in ev.recipient}:
+            ev.recipient = [found] + _conjoined(found, mentions, head.doc, actor_keys | places)
+            for e in ev.evidence:
+                e.rule = (e.rule or "") + "+recipient:argument"
+        return
     found = _condition(chain, mentions, cues, actor_keys)
     how = "condition"
     if found is None:

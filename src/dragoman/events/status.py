@@ -164,6 +164,18 @@ def detect_status(trigger, lang: str, *, conditions: bool = True, inside: range 
             return res
         p = verb
     _climb(p, cues, res, depth=0, conditions=conditions)
+    if res.status == "hypothetical" and not res.conditional:
+        # "ils rencontreraient le médiateur s'il leur accordait…" with the si-clause hung on the
+        # reporting verb: a conditional-mood event in a sentence whose clause chain carries a condition
+        t = p
+        for _ in range(4):
+            if t.head == t:
+                break
+            t = t.head
+            if any(c.dep_ == "advcl" and any(m.dep_ == "mark" and _is_condition(m, cues) for m in c.children)
+                   for c in t.children):
+                res.conditional = True
+                break
     return res
 
 
