@@ -248,3 +248,12 @@ def test_head_of_state_receiving_a_minister_is_consult(pipe):
 def test_person_of_a_country_is_not_an_official_visitor(pipe):
     text = "Giulia Rossi, une femme d'origine italienne née à Tunis, se rendait dans la médina pour acheter des tapis."
     assert "CONSULT" not in _types(pipe, text)
+
+
+def test_stop_doing_is_not_an_arrest(pipe):
+    text = "Les policiers ont ordonné aux jeunes d'arrêter de lancer des pierres."
+    assert "COERCE" not in _types(pipe, text)
+
+
+def test_arrest_with_a_purpose_clause_stays_an_arrest(pipe):
+    assert "COERCE" in _types(pipe, "La police a arrêté trois militants à Dakar jeudi.")

@@ -253,6 +253,7 @@ def _frame_check(entry: Any, head_tok: Any, span: Any, sent_index: int, att: Any
     """Sense frames (``events/frames.py``) and required actor sectors of an entry: why the trigger
     is not a political event of its type here, or None."""
     from dragoman.events.frames import (
+        aspectual,
         equipment,
         ordinary_crime,
         place_name,
@@ -261,7 +262,8 @@ def _frame_check(entry: Any, head_tok: Any, span: Any, sent_index: int, att: Any
         topic,
     )
 
-    why = protest_frame(entry, head_tok, span, sent_index, frames, cues) or place_name(head_tok, cues)
+    why = protest_frame(entry, head_tok, span, sent_index, frames, cues) or place_name(head_tok, cues) \
+        or aspectual(entry, head_tok)
     if not why and entry.type in ("ASSAULT", "COERCE", "PROTEST"):
         why = topic(head_tok, cues)
     if not why and entry.type == "ASSAULT":

@@ -186,6 +186,17 @@ def topic(head: Any, cues: Any) -> str | None:
     return None
 
 
+def aspectual(entry: Any, head: Any) -> str | None:
+    """An arrest verb governing "de" + infinitive means to stop doing ("arrêter de saccager")."""
+    if entry.type != "COERCE" or entry.mode != "arrest" or head.pos_ not in ("VERB", "AUX"):
+        return None
+    for c in head.children:
+        if c.dep_ in ("xcomp", "ccomp", "advcl") and c.pos_ in ("VERB", "AUX") and any(
+                m.dep_ == "mark" and m.lower_ in ("de", "d'", "d’") for m in c.children):
+            return f"'{head.text} de {c.text}': to stop doing, not an arrest"
+    return None
+
+
 def place_name(head: Any, cues: Any) -> str | None:
     """An event noun that only says what kind of place or vehicle another noun is ("maison de
     détention", "salle de réunion", "voiture de patrouille", "avion de combat"): no event."""
