@@ -372,3 +372,12 @@ def test_stray_portfolio_is_nothing(kb):
     a = resolve_phrase("la politique de la défense tchadienne", "fr", kb=kb)
     assert a.text == "tchadienne" and a.sector is None
     assert resolve_phrase("le ministre de la défense tchadienne", "fr", kb=kb).code == "TCDGOV"
+
+
+def test_international_labour_organization(kb):
+    # the ILO in both languages, and its French acronym only in capitals ("bit" is a word)
+    for phrase, lang in (("Bureau international du travail", "fr"), ("Organisation internationale du travail", "fr"),
+                         ("BIT", "fr"), ("International Labour Organization", "en"), ("ILO", "en")):
+        assert resolve_phrase(phrase, lang, kb=kb).code == "IGOUNOILO", phrase
+    got = resolve_phrase("bit", "fr", kb=kb)
+    assert got is None or got.code != "IGOUNOILO"

@@ -225,3 +225,10 @@ def test_an_argument_names_the_target_better_than_the_place(pipe):
     ev = _one(_events(pipe, "Des manifestants ont bloqué un pont à Séoul pour exprimer leur colère contre la "
                             "politique du Japon."), "PROTEST")
     assert _codes(ev.recipient) == {"JPN"}
+
+
+def test_elided_de_introduces_an_argument(pipe):
+    # "le retrait d'une partie des soldats déployés au Mali": "d'" is "de" for the context recipient
+    ev = _one(_events(pipe, "La France a achevé mardi le retrait d'une partie des soldats déployés au Mali."),
+              "RETREAT")
+    assert _codes(ev.actor) == {"FRA"} and _codes(ev.recipient) == {"MLI"}
