@@ -105,6 +105,22 @@ def test_armed_group_code_depends_on_date(kb):
     assert resolve_phrase("the Taliban", "en", dt.date(2022, 1, 1), kb=kb).code == "AFGGOV"
 
 
+@pytest.mark.parametrize(("lang", "phrase", "date", "code"), [
+    ("en", "the Tamil Tigers", "2000-01-01", "LKAREB"), ("fr", "les Tigres tamouls", "2000-01-01", "LKAREB"),
+    ("en", "the Moro Islamic Liberation Front", "2003-01-01", "PHLREB"), ("fr", "le MILF", "2003-01-01", "PHLREB"),
+    ("en", "the SPLM/A", "2004-01-01", "SDNREB"), ("en", "the SPLM", "2015-01-01", "SSDPTY"),
+    ("fr", "le Front Polisario", "2010-01-01", "ESHREB"), ("en", "the Pakistani Taliban", "2012-01-01", "PAKREB"),
+    ("fr", "les FARC", "2005-01-01", "COLREB"), ("en", "the Armed Islamic Group", "1996-01-01", "DZAREB"),
+    ("en", "UNITA", "1995-01-01", "AGOREB"), ("fr", "l'Unita", "2010-01-01", "AGOPTY"),
+    ("en", "the ILO", "2010-01-01", "IGOUNOILO"), ("fr", "l'Organisation internationale du travail", "2010-01-01", "IGOUNOILO"),
+    ("fr", "la Finul", "2010-01-01", "IGOUNOPKO"), ("en", "the Organization of American States", "2010-01-01", "IGOOAS"),
+    ("fr", "l'OCI", "2010-01-01", "IGOOIC"), ("en", "Oxfam", "2010-01-01", "NGOOXFAM"),
+    ("fr", "la FIDH", "2010-01-01", "NGOFIDH"), ("en", "the UN Children's Fund", "2010-01-01", "IGOUNOCHD"),
+])
+def test_armed_groups_and_organisations(kb, lang, phrase, date, code):
+    assert resolve_phrase(phrase, lang, dt.date.fromisoformat(date), kb=kb).code == code
+
+
 @pytest.mark.parametrize(("lang", "phrase", "code"), [
     ("fr", "le Kremlin", "RUSGOV"), ("en", "the Pentagon", "USAMIL"), ("fr", "la Maison-Blanche", "USAGOV"),
     ("en", "Downing Street", "GBRGOV"), ("fr", "le Quai d'Orsay", "FRAGOV"), ("en", "Foggy Bottom", "USAGOV"),
