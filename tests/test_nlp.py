@@ -238,3 +238,33 @@ def test_sentence_offsets_slice_original_text(stage, pieces):
         assert normalise(s.text)[0] == s.span.text  # the original slice normalises to what spaCy read
     # every visible character of the article (not the blanked furniture) is in some sentence
     assert sum(len("".join(s.span.text.split())) for s in doc.sentences) == len("".join(doc.norm_text.split()))
+
+
+LEMMA_SENTENCES = {
+    "fr": "Les manifestants bloquaient les routes ; les gendarmes les ont délogés et ont interpellé "
+          "douze personnes. Les rebelles menaceraient de bombarder les faubourgs, où s'entassent des "
+          "déplacés épuisés. Elle reçut ses homologues, qu'elle avait longuement courtisés.",
+    "en": "The protesters were blocking roads; gendarmes dislodged them and detained twelve people. "
+          "Rebels threatened to shell the outskirts, where exhausted refugees are crowding. "
+          "She received her counterparts, whom she had long courted, and they were breaking ranks.",
+}
+
+
+@pytest.mark.parametrize("lang", ["fr", "en"])
+def test_lemma_index_sets_give_the_stock_lemmas(lang):
+    """``load_nlp`` turns the lemmatizer's word lists into sets: same lemmas as the stock model."""
+    import spacy
+
+    from dragoman.nlp import MODELS
+
+    ours = load_nlp(lang)
+    table = ours.get_pipe("lemmatizer").lookups.get_table("lemma_index")
+    assert table and all(isinstance(words, frozenset) for words in table.values())
+    stock = spacy.load(MODELS[lang][0])
+    assert not any(isinstance(words, frozenset)
+                   for words in stock.get_pipe("lemmatizer").lookups.get_table("lemma_index").values())
+    text = LEMMA_SENTENCES[lang]
+    expected = [(t.text, t.pos_, t.lemma_) for t in stock(text)]
+    assert [(t.text, t.pos_, t.lemma_) for t in ours(text)] == expected
+    # the words not in the index, lemmatised by suffix rules, come out the same too
+    assert any(t.lemma_ != t.text.lower() for t in ours(text))

