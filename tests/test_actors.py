@@ -397,3 +397,10 @@ def test_international_labour_organization(kb):
         assert resolve_phrase(phrase, lang, kb=kb).code == "IGOUNOILO", phrase
     got = resolve_phrase("bit", "fr", kb=kb)
     assert got is None or got.code != "IGOUNOILO"
+
+
+def test_northern_ireland_is_the_united_kingdom(kb):
+    # not the Republic of Ireland ("d'Irlande du Nord" used to resolve on "Irlande" alone)
+    assert resolve_phrase("Irlande du Nord", "fr", kb=kb).country == "GBR"
+    assert resolve_phrase("Northern Ireland", "en", kb=kb).country == "GBR"
+    assert resolve_phrase("Irlande", "fr", kb=kb).country == "IRL"
