@@ -332,6 +332,22 @@ def test_declining_an_offer_is_a_rejection(pipe, lang, text):
     assert "REJECT" in [e.type for e in _events(pipe, text, lang).events]
 
 
+@pytest.mark.parametrize("lang,text,status,country", [
+    ("en", "Norway says it will not accept any more asylum seekers this year.", "planned", "NOR"),
+    ("en", "Hungary will never accept the quota plan, the prime minister said.", "planned", "HUN"),
+    ("en", "Poland did not accept the Commission's relocation plan.", "occurred", "POL"),
+    ("fr", "La Pologne n'accepte pas le plan de répartition des migrants.", "occurred", "POL"),
+    ("fr", "La Hongrie n'acceptera jamais ces quotas, a déclaré le Premier ministre.", "planned", "HUN"),
+    ("fr", "La Pologne n'a pas accepté le plan de la Commission.", "occurred", "POL"),
+])
+def test_not_accepting_is_a_rejection(pipe, lang, text, status, country):
+    # a negation that is part of the phrase: a refusal that occurred (or is announced), not a negated AGREE
+    events = _events(pipe, text, lang).events
+    rejects = [e for e in events if e.type == "REJECT" and e.status == status]
+    assert rejects and _countries(rejects[0].actor) == {country}
+    assert not [e for e in events if e.type == "AGREE"]
+
+
 @pytest.mark.parametrize("lang,text", [
     ("en", "Chile says it is willing to withdraw its observers from Bolivia."),
     ("en", "Chile said it was ready to withdraw its observers from Bolivia."),
