@@ -80,6 +80,19 @@ def test_role_file_errors_name_line(tmp_path):
     assert f"{bad}:3" in str(err.value) and "ARMY" in str(err.value)
 
 
+def test_organisation_ids_are_unique(tmp_path):
+    from dragoman.actors import kb as kbmod
+
+    orgs = tmp_path / "organisations.yaml"
+    orgs.write_text("version: 1\norganisations:\n  - {id: acme, code: IGOACME, en: [Acme], fr: [Acme]}\n"
+                    "  - {id: acme, code: IGOACME, en: [Acme Union], fr: [Union Acme]}\n", encoding="utf-8")
+    kb = ActorKB()
+    kbmod._load_countries(kb, kbmod.DATA / "common" / "countries.tsv")
+    with pytest.raises(DataFileError) as err:
+        kbmod._load_organisations(kb, orgs)
+    assert f"{orgs}:4" in str(err.value) and "duplicate id 'acme'" in str(err.value)
+
+
 def test_people_file_errors(tmp_path):
     people = tmp_path / "people.yaml"
     people.write_text("version: 1\npeople:\n  - id: x\n    country: ZZZ\n    names: {en: [X Y]}\n", encoding="utf-8")

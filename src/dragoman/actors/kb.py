@@ -607,8 +607,12 @@ def org_entry(item: dict[str, Any], codes: Container[str], where: str, source: s
 def _load_organisations(kb: ActorKB, path: Path) -> None:
     data = load_yaml(path)
     codes = kb.countries
+    seen: dict[str, str] = {}
     for item in _items(data, "organisations", path):
         where = f"{path}:{item['__line__']}"
+        if item["id"] in seen:
+            raise DataFileError(f"duplicate id {item['id']!r} (first at {seen[item['id']]})", where=where)
+        seen[item["id"]] = where
         entry = org_entry(item, codes, where, str(path))
         kb.add(entry, entry.names)
 
