@@ -131,3 +131,20 @@ def test_coordination_repair_first_conjunct_parsed_as_subject_of_a_later_verb():
     deu = ActorMention(Actor(text="Berlin", country="DEU", code="DEU"), 0, 4, 5, 0, 0, "capital")
     out2 = repair_coordination([Participant(deu.actor, deu, "nsubj")], MentionIndex([fra, deu]), doc2, doc2[6])
     assert [p.actor.country for p in out2] == ["DEU"]
+
+
+def test_english_dative_to_is_a_preposition(parse):
+    # the English model labels the "to" of "sent X to Y" dative (ADP), not prep
+    doc = parse("en", "Norway sent medical supplies to Haiti after the earthquake.")
+    assert _tok(doc, "to").dep_ == "dative"
+    assert ("to", "Haiti") in {(p, n.text) for p, n in syntax.preps(_tok(doc, "sent"))}
+
+
+def test_aid_sent_to_a_country_has_that_recipient():
+    from dragoman.ingest import document_from_text
+    from dragoman.pipeline import Pipeline, PipelineConfig
+
+    doc = next(iter(Pipeline(PipelineConfig(lang="en"))(
+        [document_from_text("Germany sent two doctors to Gaza on Monday.", doc_id="t")])))
+    aid = [e for e in doc.events if e.type == "AID"]
+    assert aid and {r.country for r in aid[0].recipient} == {"PSE"}

@@ -133,7 +133,9 @@ def agents(verb: Token) -> list[Token]:
 def preps(token: Token) -> Iterator[tuple[str, Token]]:
     """(preposition, noun) pairs hanging off a verb or noun, both schemes."""
     for c in token.children:
-        if c.dep_ in ("prep", "agent") and c.pos_ in ("ADP", "SCONJ", "ADV", "VERB"):
+        # English "dative" is also the preposition of "sent supplies *to* X" (ADP, not prep)
+        if (c.dep_ in ("prep", "agent") and c.pos_ in ("ADP", "SCONJ", "ADV", "VERB")
+                or c.dep_ == "dative" and c.pos_ == "ADP"):
             word = c.lower_
             for x in c.children:
                 if x.dep_ == "pobj":
