@@ -467,3 +467,18 @@ def test_aspectual_support_verb_subject_acts(pipe, lang, text):
     # "accelerated the withdrawal of some forces": the forces are what is withdrawn, Chile withdraws
     ev = _one(_events(pipe, text, lang), "RETREAT")
     assert _countries(ev.actor) == {"CHL"} and "support-verb" in ev.evidence[0].rule
+
+
+@pytest.mark.parametrize("text,country", [
+    ("Khartoum forced the aid agency, Oxfam, out of the country last year.", "SDN"),
+    ("Moscow forced the monitors, including two Britons, out of Abkhazia.", "RUS"),
+])
+def test_apposition_commas_do_not_split_a_phrase(pipe, text, country):
+    # "forced X, Y, out": the commas belong to the object's apposition, not to a clause boundary
+    events = [e for e in _events(pipe, text, "en").events if e.type == "SANCTION"]
+    assert events and _countries(events[0].actor) == {country}
+
+
+def test_clause_commas_still_split_a_phrase(pipe):
+    text = "Sudan forced the agency to close its offices, and the remaining monitors, fearing arrest, moved out of Darfur."
+    assert not [e for e in _events(pipe, text, "en").events if e.type == "SANCTION"]

@@ -547,6 +547,14 @@ class _Links:
             self._related = rel
         return self._related
 
+    def inner_comma(self, j: int) -> bool:
+        """A comma inside a noun argument of the head ("forced the agency, UNHCR, out"): an
+        apposition's punctuation, not a clause boundary."""
+        comma = self.head.doc[j]
+        owner = comma.head
+        return (owner.pos_ in ("NOUN", "PROPN") and owner.head == self.head
+                and owner.dep_ in ("dobj", "obj") and owner.i != self.head.i)
+
     @property
     def close(self) -> set[int]:
         if self._close is None:
@@ -795,7 +803,7 @@ class TriggerLexicon:
                 j = cur + step
                 gap = 0
                 while lo <= j < hi and gap <= MAX_FAR_GAP:
-                    if j in stops or (gap > 0 and j in commas):
+                    if j in stops or (gap > 0 and j in commas and not links.inner_comma(j)):
                         break
                     if j in cand and ok(j, gap):
                         found = j
