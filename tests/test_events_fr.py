@@ -232,3 +232,11 @@ def test_elided_de_introduces_an_argument(pipe):
     ev = _one(_events(pipe, "La France a achevé mardi le retrait d'une partie des soldats déployés au Mali."),
               "RETREAT")
     assert _codes(ev.actor) == {"FRA"} and _codes(ev.recipient) == {"MLI"}
+
+
+def test_verb_tagged_as_noun_in_a_completive_keeps_its_pronoun_subject(pipe):
+    # "boycotteraient" is tagged NOUN with its own subject "ils" and "qu'": it heads a clause, so it is
+    # read as the verb, and "ils" resolves to the subject of "ont annoncé"
+    ev = _one(_events(pipe, "Les partis d'opposition ont annoncé qu'ils boycotteraient tout dialogue avec le "
+                            "pouvoir algérien."), "PROTEST")
+    assert _codes(ev.actor) == {"DZA"} and "pronoun" in ev.evidence[0].rule

@@ -412,7 +412,9 @@ def resolve_pronoun(pron: Token, idx: MentionIndex, cues: EventCues,
     actors of the previous event."""
     if pron.lower_ not in cues.personal_pronouns:
         return []  # only third-person personal pronouns ("Kiev" mis-tagged PRON is not one)
-    own = syntax.predicate_of(pron)
+    # a subject's clause is headed by its head word, whatever the tagger called it ("qu'ils
+    # **boycotteraient**" tagged as a noun still heads the clause the pronoun is subject of)
+    own = pron.head if pron.dep_ in syntax.SUBJ else syntax.predicate_of(pron)
     t = own
     for _ in range(6):
         if t.head == t:
@@ -461,6 +463,14 @@ def _collect(hints: Iterable[str], toks: list[Token], idx: MentionIndex, cues: E
         if out and hint == "nsubj":
             break
     return out
+
+
+def _finite_clause_noun(tok: Token) -> bool:
+    """A "noun" with a subject, a subordinating conjunction and no determiner or copula: the
+    parser's noun is a finite verb ("qu'ils **boycotteraient** tout contact")."""
+    kids = list(tok.children)
+    return (any(c.dep_ in syntax.SUBJ for c in kids) and any(c.dep_ == "mark" for c in kids)
+            and not any(c.dep_ in ("det", "cop", "case") for c in kids))
 
 
 def _prep_inside_name(noun: Token, idx: MentionIndex) -> bool:
@@ -560,6 +570,10 @@ def attach(match: Any, head_tok: Token, idx: MentionIndex, lang: str, *,
     toks = [span_doc[i] for i in range(match.token_start, match.token_end)]
     toks.sort(key=lambda t: t.i != head_tok.i)  # head first
     is_noun = head_tok.pos_ in ("NOUN", "PROPN") or (entry.pos == "NOUN" and head_tok.pos_ not in ("VERB", "AUX"))
+    if is_noun and entry.pos == "VERB" and head_tok.pos_ == "NOUN" and _finite_clause_noun(head_tok):
+        # a verb form tagged as a noun that heads its own clause ("qu'ils **boycotteraient** tout
+        # contact"): read it as the verb it is, so a pronoun subject resolves and its object counts
+        is_noun = False
     passive = (not is_noun) and syntax.is_passive(head_tok) and not _etre_compound(head_tok, cues)
     explicit = frozenset(args.actor) | frozenset(args.recipient)
     rules: list[str] = []
