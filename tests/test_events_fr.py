@@ -240,3 +240,10 @@ def test_verb_tagged_as_noun_in_a_completive_keeps_its_pronoun_subject(pipe):
     ev = _one(_events(pipe, "Les partis d'opposition ont annoncé qu'ils boycotteraient tout dialogue avec le "
                             "pouvoir algérien."), "PROTEST")
     assert _codes(ev.actor) == {"DZA"} and "pronoun" in ev.evidence[0].rule
+
+
+def test_argument_preposition_tagged_as_a_verb_still_names_the_recipient(pipe):
+    # "envers" is tagged VERB (parataxis) with "syndicats" as its object: still the promise's addressee
+    ev = _one(_events(pipe, "Le gouvernement kényan est revenu sur sa promesse envers les syndicats d'augmenter "
+                            "les salaires."), "REJECT")
+    assert _codes(ev.actor) == {"KEN"} and "LAB" in {a.sector for a in ev.recipient}

@@ -189,6 +189,10 @@ def _argument(doc: Document, sent: Sentence, chain: list[Any], mentions: list[An
                 if c.dep_ != "prep" or c.lower_ not in preps:
                     continue
                 obj = [g for g in c.children if g.dep_ == "pobj"]
+            elif c.pos_ == "VERB" and c.lower_ in preps:
+                # an argument preposition mis-tagged as a verb heads its noun as an object: "revenu sur
+                # sa promesse **envers** les syndicats" (envers: VERB, parataxis; syndicats: its obj)
+                obj = [g for g in c.children if g.dep_ in ("obj", "nmod", "obl")]
             else:
                 if c.dep_ not in ("obl", "obl:arg", "obl:mod", "nmod") or not any(
                         g.dep_ == "case" and g.lower_ in preps for g in c.children):
