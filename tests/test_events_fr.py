@@ -247,3 +247,13 @@ def test_argument_preposition_tagged_as_a_verb_still_names_the_recipient(pipe):
     ev = _one(_events(pipe, "Le gouvernement kényan est revenu sur sa promesse envers les syndicats d'augmenter "
                             "les salaires."), "REJECT")
     assert _codes(ev.actor) == {"KEN"} and "LAB" in {a.sector for a in ev.recipient}
+
+
+def test_a_ban_in_what_a_protest_opposes_is_its_topic(pipe):
+    # "qui interdit" with no actor, on what the nurses march against: a law, not an act of coercion
+    events = _events(pipe, "Des infirmières manifestaient contre cette réforme qui interdit désormais les heures "
+                           "supplémentaires.")
+    assert not [e for e in events if e.type == "COERCE"]
+    # with an actor the relative clause is still an event
+    ev = _one(_events(pipe, "Des étudiants manifestaient contre la police qui a frappé des lycéens."), "ASSAULT")
+    assert "COP" in {a.sector for a in ev.actor}

@@ -259,13 +259,14 @@ def _frame_check(entry: Any, head_tok: Any, span: Any, sent_index: int, att: Any
         place_name,
         protest_frame,
         protest_topic,
+        protested_clause,
         topic,
     )
 
     why = protest_frame(entry, head_tok, span, sent_index, frames, cues) or place_name(head_tok, cues) \
         or aspectual(entry, head_tok)
     if not why and entry.type in ("ASSAULT", "COERCE", "PROTEST"):
-        why = topic(head_tok, cues)
+        why = topic(head_tok, cues) or protested_clause(head_tok, att.actors, cues)
     if not why and entry.type == "ASSAULT":
         why = equipment(head_tok, cues) or ordinary_crime(
             head_tok, att.actors, att.recipients, agent_tokens(head_tok, cues), sent_index, frames, cues)

@@ -186,6 +186,24 @@ def topic(head: Any, cues: Any) -> str | None:
     return None
 
 
+def protested_clause(head: Any, actors: list[Any], cues: Any) -> str | None:
+    """A verb without an actor in a relative clause on what a protest opposes ("protestaient contre
+    cette loi **qui interdit** les avortements"): the protest's topic (a law, a reform), not an act
+    of anyone. With an actor ("contre la police qui a frappé des étudiants") it stays an event."""
+    if actors or head.pos_ not in ("VERB", "AUX") or head.dep_ not in ("acl:relcl", "relcl"):
+        return None
+    # the antecedent's governor, or the clause's own head when the parser hung the relative clause on
+    # the protest verb itself ("manifestaient contre cette réforme qui interdit": acl:relcl of the verb)
+    noun = head.head
+    govs = [noun]
+    if noun.dep_ in ("obl", "obl:arg", "obl:mod", "nmod", "obj") and noun.head != noun:
+        govs.append(noun.head)
+    for gov in govs:
+        if token_words(gov) & (cues.protest_events | cues.protest_agents):
+            return f"what the protest ('{gov.text}') opposes ('{head.text}'), not an act"
+    return None
+
+
 def aspectual(entry: Any, head: Any) -> str | None:
     """An arrest verb governing "de" + infinitive means to stop doing ("arrêter de saccager")."""
     if entry.type != "COERCE" or entry.mode != "arrest" or head.pos_ not in ("VERB", "AUX"):
