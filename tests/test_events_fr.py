@@ -257,3 +257,11 @@ def test_a_ban_in_what_a_protest_opposes_is_its_topic(pipe):
     # with an actor the relative clause is still an event
     ev = _one(_events(pipe, "Des étudiants manifestaient contre la police qui a frappé des lycéens."), "ASSAULT")
     assert "COP" in {a.sector for a in ev.actor}
+
+
+def test_merged_intent_keeps_a_domestic_recipient_of_another_sector(pipe):
+    # "s'est dit prêt" (AGREE, no recipient) merges with the intent of "lever l'interdiction du parti"
+    # (AGREE DZAGOV -> DZAPTY): the party, of another sector of the same country, is not the actor
+    ev = _one(_events(pipe, "Le président algérien s'est dit prêt à lever l'interdiction du parti communiste."),
+              "AGREE")
+    assert _codes(ev.actor) == {"DZA"} and "PTY" in {a.sector for a in ev.recipient}

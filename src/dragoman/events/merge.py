@@ -147,13 +147,20 @@ def _union(xs: list[Actor], ys: list[Actor]) -> list[Actor]:
     return out
 
 
+def _same_party(r: Actor, a: Actor) -> bool:
+    if (r.country or r.code) != (a.country or a.code):
+        return False
+    return not (r.sector and a.sector and r.sector != a.sector)
+
+
 def _absorb(keep: Event, other: Event, other_is_title: bool, keep_is_title: bool) -> None:
     keep.evidence.extend(other.evidence)
     keep.evidence.sort(key=lambda e: (e.start, e.trigger.start))
     keep.actor = _union(keep.actor, other.actor)
+    # a recipient that is one of the actors is dropped; one of another sector of the same country is
+    # kept (a domestic event: "le président … lever l'interdiction du parti")
     keep.recipient = [r for r in _union(keep.recipient, other.recipient)
-                      if (r.country or r.code) not in {a.country or a.code for a in keep.actor}] \
-        or keep.recipient
+                      if not any(_same_party(r, a) for a in keep.actor)] or keep.recipient
     keep.reported_by = _union(keep.reported_by, other.reported_by)
     if _PRECISION_RANK.get(other.date_precision, 0) > _PRECISION_RANK.get(keep.date_precision, 0) and other.date:
         keep.date, keep.date_precision, keep.date_text = other.date, other.date_precision, other.date_text
