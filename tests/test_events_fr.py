@@ -265,3 +265,12 @@ def test_merged_intent_keeps_a_domestic_recipient_of_another_sector(pipe):
     ev = _one(_events(pipe, "Le président algérien s'est dit prêt à lever l'interdiction du parti communiste."),
               "AGREE")
     assert _codes(ev.actor) == {"DZA"} and "PTY" in {a.sector for a in ev.recipient}
+
+
+def test_conditional_of_a_verb_tagged_as_a_noun_is_announced_so_a_threat(pipe):
+    # "qu'ils boycotteraient" (NOUN, no Mood): the -raient ending after an -er stem is the conditional,
+    # under a past speech verb the future-in-the-past: a planned boycott, announced by its actors
+    events = _events(pipe, "Les partis d'opposition ont annoncé qu'ils boycotteraient tout dialogue avec le "
+                           "pouvoir algérien.")
+    assert _one(events, "PROTEST").status == "planned"
+    assert _codes(_one(events, "THREATEN").actor) == {"DZA"}

@@ -31,9 +31,21 @@ class StatusResult:
 
 def _french_tense(tok, cues: StatusCues) -> str | None:
     """Futur simple / conditionnel from the word form when the tagger says Pres."""
-    if not cues.future_endings or tok.pos_ not in ("VERB", "AUX"):
+    if not cues.future_endings:
+        return None
+    clause_noun = tok.pos_ == "NOUN" and _finite_noun(tok)
+    if tok.pos_ not in ("VERB", "AUX") and not clause_noun:
         return None
     text, lemma = tok.lower_, tok.lemma_.lower()
+    if clause_noun:
+        # a verb the tagger called a noun has no verb lemma: "qu'ils boycotteraient" (lemma = form);
+        # the stem before the ending must then be an infinitive in -er/-ir/-re
+        for kind, endings in (("cnd", cues.conditional_endings), ("fut", cues.future_endings)):
+            for e in sorted(endings, key=len, reverse=True):
+                stem = text[: -len(e) + 1]
+                if text.endswith(e) and len(stem) > 3 and stem.endswith(("er", "ir", "r")):
+                    return kind
+        return None
     for kind, endings in (("cnd", cues.conditional_endings), ("fut", cues.future_endings)):
         for e in sorted(endings, key=len, reverse=True):
             if text.endswith(e) and len(text) > len(e):
@@ -46,6 +58,14 @@ def _french_tense(tok, cues: StatusCues) -> str | None:
                             stem[: -len(irr)] == lemma[: -len(inf)]:
                         return kind
     return None
+
+
+def _finite_noun(tok) -> bool:
+    """A "noun" with a subject and a subordinating conjunction and no determiner: a finite verb the
+    tagger mis-tagged ("qu'ils **boycotteraient** tout contact")."""
+    kids = list(tok.children)
+    return (any(c.dep_ in syntax.SUBJ for c in kids) and any(c.dep_ == "mark" for c in kids)
+            and not any(c.dep_ in ("det", "cop", "case") for c in kids))
 
 
 def _own_cues(p, cues: StatusCues, res: StatusResult, *, past_speech: bool, conditions: bool = True) -> None:
@@ -149,7 +169,7 @@ def detect_status(trigger, lang: str, *, conditions: bool = True, inside: range 
     if alleged:
         res.add("hypothetical", alleged)
     p = trigger
-    if trigger.pos_ not in ("VERB", "AUX"):
+    if trigger.pos_ not in ("VERB", "AUX") and not (trigger.pos_ == "NOUN" and _finite_noun(trigger)):
         # Nominal event: its own modifiers, then the verb it is an argument of.
         for c in trigger.children:
             if c.dep_ in ("det", "neg", "advmod") and c.lower_ in cues.negation_words and c.i not in res.inside:
