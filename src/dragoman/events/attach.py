@@ -465,14 +465,6 @@ def _collect(hints: Iterable[str], toks: list[Token], idx: MentionIndex, cues: E
     return out
 
 
-def _finite_clause_noun(tok: Token) -> bool:
-    """A "noun" with a subject, a subordinating conjunction and no determiner or copula: the
-    parser's noun is a finite verb ("qu'ils **boycotteraient** tout contact")."""
-    kids = list(tok.children)
-    return (any(c.dep_ in syntax.SUBJ for c in kids) and any(c.dep_ == "mark" for c in kids)
-            and not any(c.dep_ in ("det", "cop", "case") for c in kids))
-
-
 def _prep_inside_name(noun: Token, idx: MentionIndex) -> bool:
     m = idx.covering(noun)
     if m is None:
@@ -570,7 +562,7 @@ def attach(match: Any, head_tok: Token, idx: MentionIndex, lang: str, *,
     toks = [span_doc[i] for i in range(match.token_start, match.token_end)]
     toks.sort(key=lambda t: t.i != head_tok.i)  # head first
     is_noun = head_tok.pos_ in ("NOUN", "PROPN") or (entry.pos == "NOUN" and head_tok.pos_ not in ("VERB", "AUX"))
-    if is_noun and entry.pos == "VERB" and head_tok.pos_ == "NOUN" and _finite_clause_noun(head_tok):
+    if is_noun and entry.pos == "VERB" and head_tok.pos_ == "NOUN" and syntax.finite_clause_noun(head_tok):
         # a verb form tagged as a noun that heads its own clause ("qu'ils **boycotteraient** tout
         # contact"): read it as the verb it is, so a pronoun subject resolves and its object counts
         is_noun = False

@@ -33,7 +33,7 @@ def _french_tense(tok, cues: StatusCues) -> str | None:
     """Futur simple / conditionnel from the word form when the tagger says Pres."""
     if not cues.future_endings:
         return None
-    clause_noun = tok.pos_ == "NOUN" and _finite_noun(tok)
+    clause_noun = tok.pos_ == "NOUN" and syntax.finite_clause_noun(tok)
     if tok.pos_ not in ("VERB", "AUX") and not clause_noun:
         return None
     text, lemma = tok.lower_, tok.lemma_.lower()
@@ -58,14 +58,6 @@ def _french_tense(tok, cues: StatusCues) -> str | None:
                             stem[: -len(irr)] == lemma[: -len(inf)]:
                         return kind
     return None
-
-
-def _finite_noun(tok) -> bool:
-    """A "noun" with a subject and a subordinating conjunction and no determiner: a finite verb the
-    tagger mis-tagged ("qu'ils **boycotteraient** tout contact")."""
-    kids = list(tok.children)
-    return (any(c.dep_ in syntax.SUBJ for c in kids) and any(c.dep_ == "mark" for c in kids)
-            and not any(c.dep_ in ("det", "cop", "case") for c in kids))
 
 
 def _own_cues(p, cues: StatusCues, res: StatusResult, *, past_speech: bool, conditions: bool = True) -> None:
@@ -169,7 +161,7 @@ def detect_status(trigger, lang: str, *, conditions: bool = True, inside: range 
     if alleged:
         res.add("hypothetical", alleged)
     p = trigger
-    if trigger.pos_ not in ("VERB", "AUX") and not (trigger.pos_ == "NOUN" and _finite_noun(trigger)):
+    if trigger.pos_ not in ("VERB", "AUX") and not (trigger.pos_ == "NOUN" and syntax.finite_clause_noun(trigger)):
         # Nominal event: its own modifiers, then the verb it is an argument of.
         for c in trigger.children:
             if c.dep_ in ("det", "neg", "advmod") and c.lower_ in cues.negation_words and c.i not in res.inside:

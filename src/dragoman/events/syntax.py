@@ -212,3 +212,11 @@ def predicate_of(token: Token) -> Token:
             return t
         t = t.head
     return t
+
+
+def finite_clause_noun(tok: Token) -> bool:
+    """A "noun" with a subject and a subordinating conjunction and no determiner, copula or
+    preposition: a finite verb the tagger mis-tagged ("qu'ils **boycotteraient** tout contact")."""
+    kids = list(tok.children)
+    return (any(c.dep_ in SUBJ for c in kids) and any(c.dep_ == "mark" for c in kids)
+            and not any(c.dep_ in ("det", "cop", "case") for c in kids))
