@@ -194,7 +194,7 @@ def test_example_en_summit():
                for e in doc.events)
     assert _has(doc, "REQUEST", {"KOR"}, {"RUS"})
     assert any(e.type in ("CONSULT", "ACCUSE") and _countries(e.actor) == {"KOR"} and "RUS" in _countries(e.recipient)
-               and "summon" in e.evidence[0].trigger.text for e in doc.events)
+               and any("summon" in v.trigger.text for v in e.evidence) for e in doc.events)
     assert _has(doc, "SANCTION", {"JPN"}, {"RUS"}, status="hypothetical")
     arrest = [e for e in doc.events if e.type == "COERCE" and e.mode == "arrest"]
     assert arrest and [a.code for a in arrest[0].actor] == ["KORCOP"]
@@ -482,3 +482,24 @@ def test_apposition_commas_do_not_split_a_phrase(pipe, text, country):
 def test_clause_commas_still_split_a_phrase(pipe):
     text = "Sudan forced the agency to close its offices, and the remaining monitors, fearing arrest, moved out of Darfur."
     assert not [e for e in _events(pipe, text, "en").events if e.type == "SANCTION"]
+
+
+@pytest.mark.parametrize("lang,text", [
+    ("en", "Tokyo protested against the missile launch on Friday."),
+    ("fr", "Le Japon a protesté vendredi contre le tir de missile."),
+])
+def test_a_government_that_protests_complains_officially(pipe, lang, text):
+    ev = _one(_events(pipe, text, lang), "ACCUSE")
+    assert ev.cameo == "114" and _countries(ev.actor) == {"JPN"}
+    assert not [e for e in _events(pipe, text, lang).events if e.type == "PROTEST"]
+
+
+@pytest.mark.parametrize("lang,text", [
+    ("en", "Thousands of students protested against the reform in Tokyo."),
+    ("fr", "Des milliers d'étudiants ont protesté contre la réforme à Tokyo."),
+    ("fr", "Des centaines de manifestants ont défilé samedi à Khartoum. Munis de pancartes, ils ont protesté "
+           "contre les violences."),
+])
+def test_people_who_protest_still_demonstrate(pipe, lang, text):
+    assert _one(_events(pipe, text, lang), "PROTEST").cameo.startswith("14")
+    assert not [e for e in _events(pipe, text, lang).events if e.cameo == "114"]

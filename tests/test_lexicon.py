@@ -107,6 +107,8 @@ def _write(tmp_path, body: str) -> Path:
          "args.recipient"),
         ('{id: fr.x, lemma: x, pos: VERB, type: CONSULT, mode: null, cameo: "040", args: {swap: yes please}}',
          "args.swap"),
+        ('{id: fr.x, lemma: x, pos: VERB, type: CONSULT, mode: null, cameo: "040", args: {official: "9999"}}',
+         "args.official"),
         ('{id: fr.rencontrer, lemma: voir, pos: VERB, type: CONSULT, mode: null, cameo: "040"}', "duplicate id"),
         ('{id: fr.rencontrer2, lemma: rencontrer, pos: VERB, type: CONSULT, mode: null, cameo: "040"}',
          "same lemma/phrase"),

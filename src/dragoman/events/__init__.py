@@ -293,13 +293,18 @@ def _sector(part: Any) -> str | None:
     return None
 
 
-def _as_riot(entry: Any) -> Any:
-    """The entry recoded as PROTEST riot (CAMEO 145): violence that is part of a riot."""
+def _recoded(entry: Any, code: str) -> Any:
+    """The entry recoded as CAMEO ``code`` (type, mode, contexts, quad class, Goldstein from the crosswalk)."""
     from dragoman.events.lexicon import load_cameo
 
-    row = load_cameo()["145"]
-    return replace(entry, type="PROTEST", mode="riot", cameo="145", contexts=row.contexts,
+    row = load_cameo()[code]
+    return replace(entry, type=row.type, mode=row.mode, cameo=code, contexts=row.contexts,
                    quad_class=row.quad_class, goldstein=row.goldstein)
+
+
+def _as_riot(entry: Any) -> Any:
+    """The entry recoded as PROTEST riot (CAMEO 145): violence that is part of a riot."""
+    return _recoded(entry, "145")
 
 
 def code_document(doc: Document) -> None:
@@ -444,6 +449,12 @@ def code_document(doc: Document) -> None:
                 entry = _as_riot(entry)
                 info["entry"] = entry.id
                 info["frame"] = riot
+            if (entry.args.official and att.actors and "pronoun" not in att.rule.split("+")
+                    and all(_sector(p) == "GOV" and p.mention is not None for p in att.actors)):
+                # a government named as the subject that "protests" complains officially (ACCUSE
+                # 114); crowds demonstrate, and "ils ont protesté" may be the crowd of the last sentence
+                entry = _recoded(entry, entry.args.official)
+                info["official"] = entry.cameo
             if not has_args and entry.type in _VERBAL and not any(usable(m.actor) for m in idx.mentions):
                 # "ils ont promis", "a été appelé": a political event needs a political participant
                 trace(sent, NO_ARGS, **info, reason="verbal/diplomatic trigger in a sentence with no actor")

@@ -79,7 +79,7 @@ _POS_COMPAT: dict[str, frozenset[str]] = {
 }
 _ARG_ROLES = frozenset({"obj", "iobj", "nsubj", "poss", "comp"})
 _ARGS_KEYS = ("recipient", "actor", "destination", "symmetric", "objects", "not_objects", "swap", "frame",
-              "actor_sectors")
+              "actor_sectors", "official")
 # Sense frames an entry may require (``args.frame``): the word is an event of its type only
 # inside that frame ("une marche" is a protest only among protest words; see events/frames.py).
 FRAMES = frozenset({"protest"})
@@ -145,6 +145,7 @@ class TriggerArgs:
     swap: bool = False
     frame: str | None = None  # a sense frame the trigger needs ("protest")
     actor_sectors: tuple[str, ...] = ()  # the event needs an actor of one of these sectors
+    official: str | None = None  # CAMEO code of the event when every actor is a government
 
 
 @dataclass(frozen=True)
@@ -283,7 +284,7 @@ def _str_list(value: Any, what: str, fail: Any) -> tuple[str, ...]:
     return tuple(_norm(v) for v in value)
 
 
-def _parse_args(raw: Any, fail: Any) -> TriggerArgs:
+def _parse_args(raw: Any, fail: Any, cameo: dict[str, CameoRow]) -> TriggerArgs:
     if raw is None:
         return TriggerArgs()
     if not isinstance(raw, dict):
@@ -311,6 +312,9 @@ def _parse_args(raw: Any, fail: Any) -> TriggerArgs:
     bad = [s for s in sectors if s not in SECTORS]
     if bad:
         fail(f"args.actor_sectors: {bad} are not PLOVER sectors")
+    official = raw.get("official")
+    if official is not None and (not isinstance(official, str) or official not in cameo):
+        fail(f"args.official must be a CAMEO code of data/common/cameo.tsv, got {official!r}")
     return TriggerArgs(
         recipient=roles["recipient"],
         actor=roles["actor"],
@@ -318,6 +322,7 @@ def _parse_args(raw: Any, fail: Any) -> TriggerArgs:
         not_objects=_str_list(raw.get("not_objects"), "args.not_objects", fail),
         frame=frame,
         actor_sectors=sectors,
+        official=official,
         **flags,
     )
 
@@ -379,7 +384,7 @@ def _parse_entry(raw: Any, idx: int, lang: str, path: Path, cameo: dict[str, Cam
     if bad:
         fail(f"unknown context(s) {bad}")
     contexts = tuple(dict.fromkeys(row.contexts + own_ctx))
-    args = _parse_args(raw.get("args"), fail)
+    args = _parse_args(raw.get("args"), fail, cameo)
     forms = _str_list(raw.get("forms"), "forms", fail)
     if forms and phrase_v is not None:
         fail("forms are only allowed on single-lemma entries")
