@@ -411,11 +411,7 @@ def evaluate(path: str | Path, *, pipeline: Any = None, strict: bool = False,
         focus = summarise(focus_results)
     figures = summarise(results)
     calibration = calibration_report(results)
-    ece = calibration["confidence"]["ece"]
-    figures.update(judged_events=calibration["confidence"]["judged"],
-                   calibration=None if ece is None else round(1 - ece, 4), ece=ece,
-                   brier=calibration["confidence"]["brier"], ece_raw=calibration["raw_score"]["ece"],
-                   brier_raw=calibration["raw_score"]["brier"])
+    figures.update(_calibration_figures(calibration))
     return EvalReport(str(path), figures, per_type(results), focus, results, seconds, calibration)
 
 
@@ -501,6 +497,15 @@ FIT_COMMAND = ("dragoman eval --fit-calibration src/dragoman/data/common/calibra
                "--floors baselines/eval_floors.json --update-floors ../shared/gold/*.dev.jsonl")
 
 
+def _calibration_figures(calibration: dict[str, Any]) -> dict[str, Any]:
+    """The report figures of a ``calibration_report``: ``calibration`` is ``1 - ece``."""
+    ece = calibration["confidence"]["ece"]
+    return {"judged_events": calibration["confidence"]["judged"],
+            "calibration": None if ece is None else round(1 - ece, 4), "ece": ece,
+            "brier": calibration["confidence"]["brier"], "ece_raw": calibration["raw_score"]["ece"],
+            "brier_raw": calibration["raw_score"]["brier"]}
+
+
 def recalibrate(report: EvalReport, cal: Any) -> None:
     """Recompute a report's confidence figures as if the events had been coded with ``cal``
     (the judged events keep their raw score and features, so no re-run is needed)."""
@@ -508,9 +513,7 @@ def recalibrate(report: EvalReport, cal: Any) -> None:
         for j in r.judged:
             j["confidence"] = cal.probability(j["raw"], j["features"])
     report.calibration = calibration_report(report.results)
-    ece = report.calibration["confidence"]["ece"]
-    report.figures.update(calibration=None if ece is None else round(1 - ece, 4), ece=ece,
-                          brier=report.calibration["confidence"]["brier"])
+    report.figures.update(_calibration_figures(report.calibration))
 
 
 def fit_from_reports(reports: list[EvalReport], **options: Any) -> tuple[Any, dict[str, Any]]:

@@ -249,7 +249,7 @@ def _fill_countries(actors: list[Any], recipients: list[Any], location: Any, ety
 
 
 def _frame_check(entry: Any, head_tok: Any, span: Any, sent_index: int, att: Any, frames: Any, cues: Any,
-                 agent_tokens: Any) -> str | None:
+                 agents: list[Any]) -> str | None:
     """Sense frames (``events/frames.py``) and required actor sectors of an entry: why the trigger
     is not a political event of its type here, or None."""
     from dragoman.events.frames import (
@@ -269,7 +269,7 @@ def _frame_check(entry: Any, head_tok: Any, span: Any, sent_index: int, att: Any
         why = topic(head_tok, cues) or protested_clause(head_tok, att.actors, cues)
     if not why and entry.type == "ASSAULT":
         why = equipment(head_tok, cues) or ordinary_crime(
-            head_tok, att.actors, att.recipients, agent_tokens(head_tok, cues), sent_index, frames, cues)
+            head_tok, att.actors, att.recipients, agents, sent_index, frames, cues)
     if not why and entry.type == "REQUEST":
         why = protest_topic(att.actors, span, sent_index, frames, cues)
     # the actor; for "X a reçu Y" (swap) the host X is the recipient and counts too
@@ -432,19 +432,21 @@ def code_document(doc: Document) -> None:
                 "actor": [p.actor.code or p.actor.country or p.actor.text for p in att.actors],
                 "recipient": [p.actor.code or p.actor.country or p.actor.text for p in att.recipients],
             }
-            why_not = non_agentive(entry.type, head_tok, bool(att.actors), cues, phrase=entry.is_phrase)
+            agents = agent_tokens(head_tok, cues)  # who does the act: read by several checks below
+            why_not = non_agentive(entry.type, head_tok, bool(att.actors), cues, phrase=entry.is_phrase,
+                                   agents=agents)
             if not why_not and (entry.type in _VERBAL or entry.type == "PROTEST") and entry.type != "AID":
                 # helpers handing over medicine is still AID; they do not protest or negotiate
-                why_not = non_political(head_tok, cues, entry.type)
+                why_not = non_political(head_tok, cues, entry.type, agents)
             if why_not:
                 trace(sent, NOT_AGENTIVE, **info, reason=why_not)
                 continue
             why_not = _frame_check(entry, head_tok, sdoc[m.token_start:m.token_end], sent.index, att, frames, cues,
-                                   agent_tokens)
+                                   agents)
             if why_not:
                 trace(sent, OTHER_FRAME, **info, reason=why_not)
                 continue
-            riot = riot_violence(entry, att.actors, agent_tokens(head_tok, cues), sent.index, frames, cues)
+            riot = riot_violence(entry, att.actors, agents, sent.index, frames, cues)
             if riot:
                 entry = _as_riot(entry)
                 info["entry"] = entry.id
@@ -477,22 +479,23 @@ def code_document(doc: Document) -> None:
                 parse_agreement=(entry.pos == "VERB") == (head_tok.pos_ in ("VERB", "AUX")),
                 in_title=sent.index in titles,
             )
+            score = confidence(feats)
             ev = Event(
                 doc_id=doc.id, event_id="", type=entry.type, mode=entry.mode, contexts=list(entry.contexts),
                 cameo=entry.cameo, quad_class=entry.quad_class, goldstein=entry.goldstein,
                 actor=actors_out,
                 recipient=recips_out,
                 date=date, date_precision=precision or "inferred", date_text=date_text,
-                location=location, status=st.status, confidence=confidence(feats), lang=lang,
+                location=location, status=st.status, confidence=score, lang=lang,
                 evidence=[Evidence(sentence_index=sent.index, sentence=sent.text, start=sent.start, end=sent.end,
-                                   trigger=trig, rule=att.rule, entry=entry.id, score=confidence(feats))],
+                                   trigger=trig, rule=att.rule, entry=entry.id, score=score)],
                 version=__version__,
                 reported_by=[replace(p.actor) for p in att.reported_by],
             )
             events.append(ev)
             # context inference (events/context.py): no recipient attached -> condition, argument or domestic default
             add_context_recipient(doc, sent, head_tok, ev, over_location=bool(att.recipients) and all(
-                p.via == "location" for p in att.recipients))
+                p.via == "location" for p in att.recipients), mentions=idx.mentions)
             history.append((ev, att.actors, att.recipients))
             threat = _threat(ev, att, st, lang)
             intent = _intent(ev, st, lang)

@@ -17,15 +17,12 @@ from __future__ import annotations
 from typing import Any
 
 from dragoman.events import syntax
+from dragoman.events.frames import token_words as _words
 
 _MATERIAL = ("ASSAULT", "COERCE", "PROTEST")
 
 
-def _words(tok: Any) -> set[str]:
-    return {tok.lower_, (tok.lemma_ or tok.lower_).lower()}
-
-
-def _agent_tokens(head: Any, cues: Any) -> list[Any]:
+def agent_tokens(head: Any, cues: Any) -> list[Any]:
     """Who or what does the act: active subject, passive agent, or a noun's genitive/agent phrase."""
     from dragoman.events.attach import find_subjects
 
@@ -48,11 +45,6 @@ def _agent_tokens(head: Any, cues: Any) -> list[Any]:
     return out + more
 
 
-def agent_tokens(head: Any, cues: Any) -> list[Any]:
-    """Who or what does the act (see ``_agent_tokens``)."""
-    return _agent_tokens(head, cues)
-
-
 def _patients(head: Any) -> list[Any]:
     """What undergoes the act: direct object, passive subject, or the noun a participle modifies
     ("une fois la pluie arrêtée")."""
@@ -71,10 +63,12 @@ def _pronominal(verb: Any) -> bool:
                for c in verb.children if c.i < verb.i)
 
 
-def non_agentive(entry_type: str, head: Any, has_actor: bool, cues: Any, *, phrase: bool = False) -> str | None:
+def non_agentive(entry_type: str, head: Any, has_actor: bool, cues: Any, *, phrase: bool = False,
+                 agents: list[Any] | None = None) -> str | None:
     """Why this material-conflict trigger has no agent that can act, or None if it has one.
 
-    ``phrase``: the entry is a multi-word phrase (it may be pronominal itself: "se battre")."""
+    ``phrase``: the entry is a multi-word phrase (it may be pronominal itself: "se battre");
+    ``agents``: ``agent_tokens(head, cues)`` when the caller has it already."""
     if entry_type not in _MATERIAL:
         return None
     if entry_type != "PROTEST" and not phrase and head.pos_ in ("VERB", "AUX") and _pronominal(head):
@@ -82,7 +76,8 @@ def non_agentive(entry_type: str, head: Any, has_actor: bool, cues: Any, *, phra
         return "pronominal use of a transitive verb"
     if _words(head) & cues.weapon_cues:
         return None  # "bombarder", "attentat": the trigger is itself an attack with weapons
-    agents = _agent_tokens(head, cues)
+    if agents is None:
+        agents = agent_tokens(head, cues)
     if not any(_words(t) & cues.weapon_cues for t in agents):  # "tear gas", "une bombe": not a cause
         for t in agents:
             if _words(t) & cues.nonagent_causes:
@@ -112,10 +107,10 @@ def non_agentive(entry_type: str, head: Any, has_actor: bool, cues: Any, *, phra
     return "no agent and no weapon or attack cue"
 
 
-def non_political(head: Any, cues: Any, entry_type: str = "") -> str | None:
+def non_political(head: Any, cues: Any, entry_type: str = "", agents: list[Any] | None = None) -> str | None:
     """Emergency services and private helpers doing their job ("les secours se sont mobilisés",
     "firefighters were called") do not protest, mobilise or negotiate: the agent's words."""
-    for t in _agent_tokens(head, cues):
+    for t in agent_tokens(head, cues) if agents is None else agents:
         if _words(t) & cues.nonpolitical_agents:
             return f"non-political agent '{t.text}'"
     for t in _patients(head) if entry_type == "MOBILIZE" else ():

@@ -67,7 +67,7 @@ def load_context_cues(lang: str) -> ContextCues | None:
 
 
 def add_context_recipient(doc: Document, sent: Sentence, head: Any, ev: Event, *,
-                          over_location: bool = False) -> None:
+                          over_location: bool = False, mentions: list[Any] | None = None) -> None:
     """Fill ``ev.recipient`` from the context when it is empty (in place).
 
     ``over_location``: the recipient is only the country where the act happened (attach's
@@ -78,7 +78,8 @@ def add_context_recipient(doc: Document, sent: Sentence, head: Any, ev: Event, *
     cues = load_context_cues(doc.lang)
     if cues is None:
         return
-    mentions = [m for m in doc.actor_mentions if m.sentence_index == sent.index]
+    if mentions is None:  # the events stage passes the sentence's mentions it already holds
+        mentions = [m for m in doc.actor_mentions if m.sentence_index == sent.index]
     actor_keys = {a.start for a in ev.actor if a.start is not None}
     from dragoman.events.cues import load_event_cues
 

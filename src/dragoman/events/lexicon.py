@@ -723,9 +723,6 @@ class TriggerLexicon:
 
     # ---- lookup
 
-    def _lookup(self, index: dict[str, list[TriggerEntry]], token: Any) -> list[TriggerEntry]:
-        return self._lookup_keys(index, _token_keys(token))
-
     @staticmethod
     def _lookup_keys(index: dict[str, list[TriggerEntry]], keys: Sequence[str]) -> list[TriggerEntry]:
         found: list[TriggerEntry] = []

@@ -97,7 +97,7 @@ def _own_cues(p, cues: StatusCues, res: StatusResult, *, past_speech: bool, cond
         cue = None
         if c.dep_ == "mark" and _is_condition(c, cues):
             cue = c.text
-        elif c.dep_ == "advcl" and any(m.dep_ == "mark" and _is_condition(m, cues) for m in c.children):
+        elif _condition_clause(c, cues):
             cue = next(m.text for m in c.children if m.dep_ == "mark")
         elif c.dep_ in ("advmod", "cc") and c.i > p.i and " " in c.doc[c.i: c.i + 3].text and \
                 any(c.doc[c.i: c.i + 3].text.lower().startswith(m) for m in cues.condition_marks if " " in m):
@@ -130,6 +130,11 @@ def _purpose(p, cues: StatusCues) -> str | None:
     if p.head.dep_ == "pcomp" and (p.head.head.lemma_ or "").lower() in cues.purpose_nouns:
         return p.head.head.text
     return None
+
+
+def _condition_clause(clause, cues: StatusCues) -> bool:
+    """An adverbial clause introduced by a condition mark ("si", "if", "unless")."""
+    return clause.dep_ == "advcl" and any(m.dep_ == "mark" and _is_condition(m, cues) for m in clause.children)
 
 
 def _is_condition(mark, cues: StatusCues) -> bool:
@@ -184,8 +189,7 @@ def detect_status(trigger, lang: str, *, conditions: bool = True, inside: range 
             if t.head == t:
                 break
             t = t.head
-            if any(c.dep_ == "advcl" and any(m.dep_ == "mark" and _is_condition(m, cues) for m in c.children)
-                   for c in t.children):
+            if any(_condition_clause(c, cues) for c in t.children):
                 res.conditional = True
                 break
     return res
