@@ -14,6 +14,7 @@ from collections import Counter
 from collections.abc import Iterable
 from typing import Any
 
+from dragoman.nlp import ents_between
 from dragoman.schema import ActorMention, Document
 
 CONTEXT_PREFIX = "context:"
@@ -45,7 +46,7 @@ def _place_countries(span: Any, taken: list[tuple[int, int]], gaz: Any) -> list[
     """(token index, country) of gazetteer places among the sentence's GPE/LOC entities that no actor
     mention covers; a name whose candidates lie in several countries says nothing."""
     out = []
-    for ent in getattr(span, "ents", ()):
+    for ent in ents_between(span.doc, span.start, span.end):
         if ent.label_ not in _PLACE_LABELS or any(s < ent.end and ent.start < e for s, e in taken):
             continue
         countries = {p.country for p in gaz.lookup(ent.text) if p.country}
@@ -105,22 +106,28 @@ def apply_context(doc: Document, gazetteer: Any = None) -> None:
         by_sent.setdefault(m.sentence_index, []).append(m)
     sents = {s.index: s for s in doc.sentences}
     speech, pairs = _event_cue_words(doc.lang)
-    # (token, country) clues per sentence: explicit actor countries and unambiguous places
+    lead = _lead_sentences(doc)
+    # (token, country) clues per sentence: explicit actor countries and unambiguous places; read
+    # only for the lead (the document's country) and for sentences with a mention to fill
+    needed = set(lead) | {m.sentence_index for m in doc.actor_mentions if needs_country(m)}
     clues: dict[int, list[tuple[int, str]]] = {}
     for si, sent in sents.items():
+        if si not in needed:
+            continue
         ms = by_sent.get(si, [])
         found = [(m.token_start, c) for m in ms if (c := _explicit(m))]
         if gazetteer is not None and sent.span is not None:
             found += _place_countries(sent.span, [(m.token_start, m.token_end) for m in ms], gazetteer)
         clues[si] = found
-    lead = _lead_sentences(doc)
     doc_country = _unique(Counter(c for si in lead for _t, c in clues.get(si, [])), dominance=2.0)
     for si, ms in by_sent.items():
         sent = sents.get(si)
+        people = None  # the sentence's persons with their own country: filling a mention never adds one
         for m in ms:
             if not needs_country(m) or _pair(m, sent, pairs):
                 continue
-            people = [c for o in ms if o.kind in _TAKERS and (c := _explicit(o)) and not _reporter(o, sent, speech)]
+            if people is None:
+                people = [c for o in ms if o.kind in _TAKERS and (c := _explicit(o)) and not _reporter(o, sent, speech)]
             where, country = _context_country(m, sent, clues.get(si, []), people, doc_country)
             if country is None:
                 continue
