@@ -304,7 +304,6 @@ def error_document(err: InputError, *, doc_id: str, source: str, input_format: s
                     errors=[StageError("ingest", err.code, str(err))])
 
 
-_error_doc = error_document  # short internal name
 
 _JSONL_KNOWN = ("id", "text", "title", "pub_date", "lang", "url")
 
@@ -350,7 +349,7 @@ def iter_jsonl(stream: IO[bytes], name: str, *, lang: str | None = None,
             reason = _binary_reason(raw[:_SNIFF])
             if reason:
                 err = InputError(f"looks like binary data ({reason}), not JSONL", where=name, code=E_BINARY)
-                yield _error_doc(err, doc_id=name, source=name, input_format="jsonl")
+                yield error_document(err, doc_id=name, source=name, input_format="jsonl")
                 return
         if not raw.strip():
             continue
@@ -370,11 +369,11 @@ def iter_jsonl(stream: IO[bytes], name: str, *, lang: str | None = None,
             yield document_from_record(rec, where=where, default_id=where, lang=lang, pub_date=pub_date)
         except InputError as err:
             rid = rec.get("id") if isinstance(rec, dict) else None
-            yield _error_doc(err, doc_id=str(rid) if rid not in (None, "") else where, source=where,
+            yield error_document(err, doc_id=str(rid) if rid not in (None, "") else where, source=where,
                              input_format="jsonl")
     if not seen:
         err = InputError("empty file (no JSONL records)", where=name, code=E_EMPTY)
-        yield _error_doc(err, doc_id=name, source=name, input_format="jsonl")
+        yield error_document(err, doc_id=name, source=name, input_format="jsonl")
 
 
 # --------------------------------------------------------------------------- WARC and feeds
@@ -412,7 +411,7 @@ def iter_warc(stream: IO[bytes], name: str, *, lang: str | None = None,
                     yield Document(id=where, text="", source=where, url=uri, input_format="warc",
                                    norm_text="", skipped=f"no article text in WARC record ({uri})")
                     continue
-                yield _error_doc(err, doc_id=where, source=where, input_format="warc")
+                yield error_document(err, doc_id=where, source=where, input_format="warc")
                 continue
             doc.input_format = "warc"
             doc.meta["warc_record"] = n
@@ -421,12 +420,12 @@ def iter_warc(stream: IO[bytes], name: str, *, lang: str | None = None,
         reason = str(err) if isinstance(err, (ArchiveLoadFailed, OSError, EOFError)) else (
             f"corrupt record ({type(err).__name__}: {err})")
         err2 = InputError(f"cannot read WARC after {n} HTML record(s): {reason[:200]}", where=name, code=E_WARC)
-        yield _error_doc(err2, doc_id=f"{name}#error", source=name, input_format="warc")
+        yield error_document(err2, doc_id=f"{name}#error", source=name, input_format="warc")
         return
     if n == 0:  # a WARC of images, requests or metadata only: say so instead of yielding nothing
         err2 = InputError("no HTML response record in this WARC (only other content types or record kinds)",
                           where=name, code=E_WARC)
-        yield _error_doc(err2, doc_id=f"{name}#error", source=name, input_format="warc")
+        yield error_document(err2, doc_id=f"{name}#error", source=name, input_format="warc")
 
 
 def _struct_date(value: Any) -> date | None:
@@ -444,14 +443,14 @@ def iter_feed(data: bytes, name: str, *, lang: str | None = None,
     try:
         feed = feedparser.parse(data)
     except Exception as err:  # noqa: BLE001 - feedparser fails on e.g. "&#xD800;" (a surrogate)
-        yield _error_doc(InputError(f"not a readable RSS/Atom feed ({type(err).__name__}: {err})", where=name,
+        yield error_document(InputError(f"not a readable RSS/Atom feed ({type(err).__name__}: {err})", where=name,
                                     code=E_FEED), doc_id=name, source=name, input_format="feed")
         return
     entries = feed.get("entries") or []
     if not entries:
         problem = feed.get("bozo_exception")
         msg = f"not a readable RSS/Atom feed ({problem})" if problem else "RSS/Atom feed without items"
-        yield _error_doc(InputError(msg, where=name, code=E_FEED), doc_id=name, source=name,
+        yield error_document(InputError(msg, where=name, code=E_FEED), doc_id=name, source=name,
                          input_format="feed")
         return
     feed_lang = (feed.get("feed") or {}).get("language")
@@ -471,7 +470,7 @@ def iter_feed(data: bytes, name: str, *, lang: str | None = None,
                                                            or entry.get("updated_parsed")) or pub_date,
                                      url=entry.get("link"), source=where, input_format="feed")
         except InputError as err:
-            yield _error_doc(err, doc_id=str(doc_id), source=where, input_format="feed")
+            yield error_document(err, doc_id=str(doc_id), source=where, input_format="feed")
             continue
         if feed_lang:
             doc.meta["html_lang"] = feed_lang
@@ -543,7 +542,7 @@ def iter_documents_from_bytes(data: bytes, name: str, *, input_format: str = "au
             data = gzip.decompress(data)
         except (OSError, EOFError, zlib.error) as err:
             err2 = InputError(f"cannot decompress gzip data: {err}", where=source, code=E_READ)
-            yield _error_doc(err2, doc_id=doc_id, source=source, input_format="text")
+            yield error_document(err2, doc_id=doc_id, source=source, input_format="text")
             return
     if fmt == "auto":
         fmt = format_from_name(name) or sniff_format(data)
@@ -555,7 +554,7 @@ def iter_documents_from_bytes(data: bytes, name: str, *, input_format: str = "au
         yield from iter_warc(io.BytesIO(data), source, lang=lang, pub_date=pub_date)
     elif fmt == "feed":
         if not data.strip():
-            yield _error_doc(InputError("empty file (no text)", where=source, code=E_EMPTY),
+            yield error_document(InputError("empty file (no text)", where=source, code=E_EMPTY),
                              doc_id=doc_id, source=source, input_format="feed")
             return
         yield from iter_feed(data, source, lang=lang, pub_date=pub_date)
@@ -567,7 +566,7 @@ def iter_documents_from_bytes(data: bytes, name: str, *, input_format: str = "au
                 text = decode_bytes(data, source)
                 doc = document_from_text(text, doc_id=doc_id, lang=lang, pub_date=pub_date, source=source)
         except InputError as err:
-            yield _error_doc(err, doc_id=doc_id, source=source, input_format=fmt)
+            yield error_document(err, doc_id=doc_id, source=source, input_format=fmt)
             return
         yield doc
 
@@ -604,7 +603,7 @@ def _read_file(path: Path, doc_id: str, *, fmt: str, lang: str | None,
     except (OSError, EOFError, zlib.error) as err:  # EOFError/zlib.error: truncated or corrupt .gz
         err2 = InputError(f"cannot read file: {getattr(err, 'strerror', None) or err}", where=source,
                           code=E_READ)
-        yield _error_doc(err2, doc_id=doc_id, source=source, input_format=kind or "text")
+        yield error_document(err2, doc_id=doc_id, source=source, input_format=kind or "text")
         return
     yield from iter_documents_from_bytes(data, path.name, input_format=fmt, lang=lang, pub_date=pub_date,
                                          doc_id=doc_id, source=source)
@@ -650,4 +649,4 @@ def _read_inputs(paths: list[str | Path], fmt: str, lang: str | None,
             yield from _read_file(path, path.name, fmt=fmt, lang=lang, pub_date=pub_date)
         else:
             err = InputError("no such file or directory", where=str(path), code=E_NOT_FOUND)
-            yield _error_doc(err, doc_id=str(path), source=str(path), input_format="text")
+            yield error_document(err, doc_id=str(path), source=str(path), input_format="text")

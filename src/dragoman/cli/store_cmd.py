@@ -64,21 +64,18 @@ _FILTER_HINTS = {"types": "--type", "quad": "--quad", "actor": "--actor", "recip
                  "lang": "--lang", "text": "--text"}
 
 
-def _split(values: list[str] | None) -> list[str]:
-    return [v.strip() for part in (values or []) for v in part.split(",") if v.strip()]
-
-
 def _filters(type_: list[str] | None = None, quad: list[str] | None = None, actor: str | None = None,
              recipient: str | None = None, person: str | None = None, from_: str | None = None,
              to: str | None = None, status: list[str] | None = None, lang: str | None = None,
              text: str | None = None):
     """The store's EventFilter from the filter options (checked by the store)."""
     from dragoman.store import EventFilter, FilterError
+    from dragoman.store.filters import split_values
 
     try:
-        return EventFilter.from_options(types=_split(type_), quad=_split(quad), status=_split(status), actor=actor,
-                                        recipient=recipient, person=person, date_from=from_, date_to=to,
-                                        lang=lang, text=text)
+        return EventFilter.from_options(types=split_values(type_), quad=split_values(quad),
+                                        status=split_values(status), actor=actor, recipient=recipient,
+                                        person=person, date_from=from_, date_to=to, lang=lang, text=text)
     except FilterError as err:
         message = err.reason + (f"; one of {', '.join(err.choices)}" if err.choices else "")
         raise typer.BadParameter(message, param_hint=_FILTER_HINTS.get(err.option, err.option)) from None

@@ -93,22 +93,22 @@ class EventFilter:
                 raise FilterError("status", f"must be one of {', '.join(STATUSES)}", STATUSES)
         countries = {}
         for name, value in (("actor_country", actor_country), ("recipient_country", recipient_country)):
-            value = (_single(value, name) or "").upper()
+            value = (single_value(value, name) or "").upper()
             if value and not COUNTRY_RE.match(value):
                 raise FilterError(name, "expected an ISO 3166-1 alpha-3 code such as FRA")
             countries[name] = value or None
-        actors = {name: parse_actor(_single(value, name), name)
+        actors = {name: parse_actor(single_value(value, name), name)
                   for name, value in (("actor", actor), ("recipient", recipient))}
-        lang = _single(lang, "lang")
+        lang = single_value(lang, "lang")
         if lang and not LANG_RE.match(lang):
             raise FilterError("lang", "expected a language code such as fr or en")
-        person, text = _single(person, "person"), _single(text, "text")
+        person, text = single_value(person, "person"), single_value(text, "text")
         for name, value in (("person", person), ("text", text)):
             if value and len(value) > MAX_TEXT:
                 raise FilterError(name, f"at most {MAX_TEXT} characters")
         return cls(types=types, quad=quads, status=status, lang=lang or None, person=person or None,
-                   text=text or None, date_from=parse_date(_single(date_from, "date_from"), "date_from"),
-                   date_to=parse_date(_single(date_to, "date_to"), "date_to"), **countries, **actors)
+                   text=text or None, date_from=parse_date(single_value(date_from, "date_from"), "date_from"),
+                   date_to=parse_date(single_value(date_to, "date_to"), "date_to"), **countries, **actors)
 
     def key(self) -> tuple:
         """Hashable identity (for caches)."""
@@ -196,7 +196,13 @@ def like_pattern(text: str) -> str:
     return f"%{escaped}%"
 
 
-def _single(value: str | Sequence[str] | None, name: str) -> str | None:
+def split_values(values: Sequence[str] | None) -> list[str]:
+    """The values of a list option given repeated and/or comma-separated ("ACCUSE,REJECT")."""
+    return [v.strip() for part in (values or []) for v in part.split(",") if v.strip()]
+
+
+def single_value(value: str | Sequence[str] | None, name: str) -> str | None:
+    """A single-valued option; given as a list (a repeated query parameter) it must hold one value."""
     if value is None or isinstance(value, (str, date)):
         return value.strip() if isinstance(value, str) else value
     values = [v for v in value if v != ""]

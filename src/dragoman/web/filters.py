@@ -38,17 +38,11 @@ def _checked(fn: Callable[..., T], *args: Any) -> T:
 
 
 def _one(params: Any, name: str) -> str | None:
-    values = [v for v in params.getlist(name) if v != ""]
-    if len(values) > 1:
-        raise BadParameter(name, "give this parameter once")
-    return values[0].strip() if values else None
+    return _checked(store_filters.single_value, params.getlist(name), name)
 
 
 def _many(params: Any, name: str) -> list[str]:
-    out: list[str] = []
-    for value in params.getlist(name):
-        out += [v.strip() for v in value.split(",") if v.strip()]
-    return out
+    return store_filters.split_values(params.getlist(name))
 
 
 def parse_date(value: str | None, name: str) -> date | None:
