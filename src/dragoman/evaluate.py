@@ -460,21 +460,25 @@ def check_floors(report: EvalReport, floors: dict[str, float]) -> list[str]:
 # Figures that move with every refit of the calibration table get a wider margin.
 FLOOR_MARGINS = {"calibration": 0.02}
 
+# Ceilings that are a fixed budget, not a ratchet: predicted events per sentence measures noise,
+# and the issue's target (1.6) bounds it. Ratcheting it down to the last measure blocked recall
+# gains that add a few right events; it is set by hand in the floors file and never updated.
+FIXED_CEILINGS = frozenset({"events_per_sentence"})
+
 
 def raise_floors(current: dict[str, float], report: EvalReport, *, allow_lower: bool = False,
                  margin: float = 0.01) -> dict[str, float]:
     """New floors: measured value minus ``margin`` (``FLOOR_MARGINS`` for the calibration
     figure), never lower than before unless ``allow_lower`` (trafilatura's rule: floors only
-    move up)."""
+    move up). ``FIXED_CEILINGS`` are left as they are."""
     updated = dict(current)
     for name in current:
         value = _figure(report, name)
         if value is None:
             continue
         gap = FLOOR_MARGINS.get(name, margin)
-        if name == "events_per_sentence":
-            proposal = round(value + gap, 3)
-            updated[name] = proposal if allow_lower else min(current[name], proposal)
+        if name in FIXED_CEILINGS:
+            continue
         else:
             proposal = round(max(0.0, value - gap), 3)
             updated[name] = proposal if allow_lower else max(current[name], proposal)
