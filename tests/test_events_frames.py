@@ -257,3 +257,57 @@ def test_stop_doing_is_not_an_arrest(pipe):
 
 def test_arrest_with_a_purpose_clause_stays_an_arrest(pipe):
     assert "COERCE" in _types(pipe, "La police a arrêté trois militants à Dakar jeudi.")
+
+
+# --- what a coded protest is about, and gifts (POPCORN audit of extra events)
+
+def _types_in(pipe, text, lang):
+    doc = pipe.code_text(text, lang=lang)
+    assert not doc.errors, doc.errors
+    return {e.type for e in doc.events if e.status in ("occurred", "planned")}
+
+
+@pytest.mark.parametrize("text, lang", [
+    ("Des centaines d'ouvriers ont défilé devant la mairie de Lyon. Ils dénoncent la fermeture de l'usine.", "fr"),
+    ("Hundreds of workers marched to the town hall in Leeds. They denounced the closure of the plant.", "en"),
+])
+def test_denunciation_by_the_protesters_is_the_topic_of_their_protest(pipe, text, lang):
+    types = _types_in(pipe, text, lang)
+    assert "PROTEST" in types and "ACCUSE" not in types
+
+
+@pytest.mark.parametrize("text, lang", [
+    ("Des étudiants ont manifesté à Rennes. Le ministre français de l'Intérieur a dénoncé les violences.", "fr"),
+    ("Students marched in Leeds. The British interior minister condemned the violence.", "en"),
+    ("Des chauffeurs de taxi ont manifesté à Lyon. Une commission d'enquête a accusé la police d'avoir menti.", "fr"),
+    ("Taxi drivers demonstrated in Leeds. An inquiry commission accused the police of lying.", "en"),
+])
+def test_others_reacting_to_a_protest_still_accuse(pipe, text, lang):
+    assert {"PROTEST", "ACCUSE"} <= _types_in(pipe, text, lang)
+
+
+def test_topic_of_protest_is_traced(pipe):
+    doc = pipe.code_text("Des centaines d'ouvriers ont défilé devant la mairie de Lyon. "
+                         "Ils dénoncent la fermeture de l'usine.", lang="fr")
+    assert any("protest" in str(n.get("reason")) and n.get("entry", "").startswith("fr.dénoncer")
+               for n in doc.trace)
+
+
+@pytest.mark.parametrize("text, lang", [
+    ("Le chef de l'État les a reçus et leur a offert de la nourriture et des boissons.", "fr"),
+    ("Les membres de l'association ont offert des jouets aux enfants malades.", "fr"),
+    ("Le ministre a assisté au gala offert par le maire de Lyon.", "fr"),
+    ("The president received them and offered them food and drinks.", "en"),
+    ("The minister attended a dinner offered by the mayor of Leeds.", "en"),
+])
+def test_giving_food_or_toys_is_not_an_offer_to_cooperate(pipe, text, lang):
+    assert "AGREE" not in _types_in(pipe, text, lang)
+
+
+@pytest.mark.parametrize("text, lang", [
+    ("Le Qatar a offert de servir de médiateur entre les deux pays.", "fr"),
+    ("La France a offert son aide au Maroc.", "fr"),
+    ("France offered its help to Morocco.", "en"),
+])
+def test_offering_help_or_mediation_is_agree(pipe, text, lang):
+    assert "AGREE" in _types_in(pipe, text, lang)

@@ -516,7 +516,7 @@ def code_document(doc: Document) -> None:
                 outcome = NO_ARGS
             trace(sent, outcome, **info, coded=True, confidence=ev.confidence,
                   reason=None if has_args else "strong trigger coded without participants (lower confidence)")
-    events = _drop_background(doc, _drop_subsumed(doc, events))
+    events = _drop_protest_topics(doc, _drop_background(doc, _drop_subsumed(doc, events)))
     doc.events = merge_events(events, titles)
     # confidence becomes the calibrated probability (events/calibration.py); the raw feature
     # score stays in each evidence entry's ``score``
@@ -593,6 +593,23 @@ def _drop_background(doc: Document, events: list[Event]) -> list[Event]:
             if why:
                 _retrace(doc, ev, NO_ARGS, why)
                 continue
+        out.append(ev)
+    return out
+
+
+def _drop_protest_topics(doc: Document, events: list[Event]) -> list[Event]:
+    """Demands and denunciations that state what a coded protest is about (``frames.topic_of_protest``)."""
+    from dragoman.events.frames import topic_of_protest
+
+    protests = [ev for ev in events if ev.type == "PROTEST" and ev.status in ("occurred", "planned")]
+    if not protests:
+        return events
+    out = []
+    for ev in events:
+        why = topic_of_protest(ev, protests)
+        if why:
+            _retrace(doc, ev, OTHER_FRAME, why)
+            continue
         out.append(ev)
     return out
 

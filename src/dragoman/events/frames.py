@@ -20,7 +20,10 @@ around the trigger (its sentence, then the neighbouring sentences), with word li
   continuous and violent action ... property damage"), not a separate ASSAULT. Police violence and
   crowd-control stay ASSAULT; bombs and missiles are never a riot.
 - **protest topic**: a REQUEST by protesters or told with protest words is the protest's topic, which
-  PLOVER does not code as a separate event.
+  PLOVER does not code as a separate event; so is a demand or a denunciation (REQUEST, ACCUSE
+  disapprove/allege) by the actors of a protest coded in the same or a neighbouring sentence ("Ils
+  dénoncent la hausse des prix" after "Des ouvriers ont défilé"), or with no actor next to one
+  (``topic_of_protest``, applied to the coded events).
 - **topic**: an event noun that a campaign fights ("la lutte contre les violences sexuelles",
   ``topic_words``) is its topic, not a reported event.
 - **kind of place**: "maison de détention", "salle de réunion", "voiture de patrouille" (``kind_nouns``)
@@ -168,6 +171,39 @@ def protest_topic(actors: list[Any], span: Any, sent_index: int, index: FrameInd
     near = _first(sent | (index.window(sent_index, 1) - own), strong)
     if near:
         return f"demand told with a protest ('{near}') is its topic"
+    return None
+
+
+# verbal acts that state what a protest is about: demands, denunciations, complaints and accusations
+# (not investigations, which are acts of their own)
+_TOPIC_MODES = {"REQUEST": None, "ACCUSE": frozenset({"disapprove", "allege"})}
+
+
+def _side_keys(people: Iterable[Any]) -> set[tuple[str | None, str | None]]:
+    return {(a.country, a.sector) for a in people if a.sector}
+
+
+def topic_of_protest(ev: Any, protests: list[Any]) -> str | None:
+    """A demand or denunciation told beside a coded protest is that protest's topic (PLOVER, PROTEST
+    ambiguities: "the topic of the protest---which will typically be a REQUEST---is not coded as a
+    separate event"): when its actors are the protest's (same country and sector: "des ouvriers ont
+    défilé ... Ils dénoncent la fermeture"), within two sentences, or when it has no actor at all
+    and the protest is in the same or the next sentence ("une foule brandissait des pancartes et
+    réclamait justice"). Without an actor, only a demand or a complaint: an allegation ("a accusé la
+    police d'avoir menti") may be anyone's."""
+    if ev.type not in _TOPIC_MODES:
+        return None
+    modes = _TOPIC_MODES[ev.type]
+    if modes is not None and ev.mode not in modes:
+        return None
+    si = ev.evidence[0].sentence_index
+    mine = _side_keys(ev.actor)
+    for p in protests:
+        dist = abs(p.evidence[0].sentence_index - si)
+        if mine and dist <= 2 and mine & _side_keys(p.actor):
+            return f"said by the actors of the protest '{p.evidence[0].trigger.text}': its topic"
+        if not ev.actor and dist <= 1 and (ev.type == "REQUEST" or ev.mode == "disapprove"):
+            return f"demand with no actor beside the protest '{p.evidence[0].trigger.text}': its topic"
     return None
 
 
