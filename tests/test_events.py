@@ -503,3 +503,56 @@ def test_a_government_that_protests_complains_officially(pipe, lang, text):
 def test_people_who_protest_still_demonstrate(pipe, lang, text):
     assert _one(_events(pipe, text, lang), "PROTEST").cameo.startswith("14")
     assert not [e for e in _events(pipe, text, lang).events if e.cameo == "114"]
+
+
+@pytest.mark.parametrize("lang,text,type_,actors", [
+    ("en", "British and Irish officials returned to Belfast on Monday for talks on the border.", "CONSULT",
+     {"GBR", "IRL"}),
+    ("fr", "Les diplomates britanniques et irlandais reviennent lundi à Belfast pour des pourparlers sur la "
+           "frontière.", "CONSULT", {"GBR", "IRL"}),
+    ("en", "Serbian police were engaged in ethnic cleansing against the Albanian population.", "ASSAULT", {"SRB"}),
+    ("fr", "Des syndicalistes grecs ont participé à une grève contre le gouvernement.", "PROTEST", {"GRC"}),
+    # the md model makes the participle "venus" the subject: the noun it modifies acts
+    ("fr", "Des milliers de Kényans venus de tout le pays convergeaient samedi vers Nairobi pour un "
+           "rassemblement contre la loi fiscale.", "PROTEST", {"KEN"}),
+])
+def test_participation_frame_gives_the_noun_event_its_actor(pipe, lang, text, type_, actors):
+    ev = _one(_events(pipe, text, lang), type_)
+    assert _countries(ev.actor) == actors
+    assert "participation" in ev.evidence[0].rule
+
+
+@pytest.mark.parametrize("lang,text", [
+    ("en", "The British minister said during the talks that the border would stay closed."),
+    ("fr", "Le ministre britannique a déclaré lors des pourparlers que la frontière resterait fermée."),
+])
+def test_speaking_during_talks_is_no_participation(pipe, lang, text):
+    assert not [e for e in _events(pipe, text, lang).events if e.type == "CONSULT" and e.actor]
+
+
+@pytest.mark.parametrize("lang,text", [
+    ("en", "Kurdish students threw stones during demonstrations against the Turkish police."),
+    ("fr", "Des étudiants kurdes ont lancé des pierres lors de manifestations contre la police turque."),
+    ("fr", "Des étudiants kurdes ont lancé des pierres au cours de manifestations contre la police turque."),
+])
+def test_act_during_an_event_of_its_type_is_that_event(pipe, lang, text):
+    protests = [e for e in _events(pipe, text, lang).events if e.type == "PROTEST"]
+    assert len(protests) == 1
+    assert _countries(protests[0].actor) == {"TUR"}
+    assert [(r.country, r.sector) for r in protests[0].recipient] == [("TUR", "COP")]
+
+
+def test_gerund_after_a_predicate_adjective_takes_its_subject(pipe):
+    text = "The Sri Lankan army and the Tamil rebels are guilty of violating the ceasefire."
+    ev = _one(_events(pipe, text, "en"), "ASSAULT")
+    assert {(a.country, a.sector) for a in ev.actor} == {("LKA", "MIL"), ("LKA", "REB")}
+    assert ev.status == "occurred"
+
+
+@pytest.mark.parametrize("text,status", [
+    ("India prevented Pakistan from attacking the border posts.", "negated"),
+    ("The Turkish army was accused of violating the ceasefire.", "hypothetical"),
+])
+def test_gerund_under_prevention_or_allegation_is_not_reported_as_done(pipe, text, status):
+    ev = _one(_events(pipe, text, "en"), "ASSAULT")
+    assert ev.actor and ev.status == status

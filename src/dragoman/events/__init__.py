@@ -379,6 +379,11 @@ def code_document(doc: Document) -> None:
                 trace(sent, SUBSUMED, trigger=trig_text, entry=entry.id, rule=None,
                       reason=f"the purpose of '{sdoc[host.match.token_start:host.match.token_end].text}'")
                 continue
+            host = _accompanying_host(cand, candidates, cues)
+            if host is not None:
+                trace(sent, SUBSUMED, trigger=trig_text, entry=entry.id, rule=None,
+                      reason=f"the setting of '{sdoc[host.match.token_start:host.match.token_end].text}'")
+                continue
 
             def previous(hist=history, si=sent.index) -> list[Participant]:
                 # "the two leaders": the last event within two sentences with two or more participants
@@ -419,7 +424,8 @@ def code_document(doc: Document) -> None:
                 return []
 
             att = attach(m, head_tok, idx, lang, previous=previous,
-                         previous_event_actors=previous_event_actors, previous_actors=previous_actors)
+                         previous_event_actors=previous_event_actors, previous_actors=previous_actors,
+                         trigger_types=lambda i, types=types_at: types.get(i, set()))
             st = detect_status(head_tok, lang, conditions=entry.type != "THREATEN",
                                inside=range(m.token_start, m.token_end))
             if st.purpose and st.status == "hypothetical" and entry.type == "PROTEST":
@@ -536,6 +542,24 @@ def _purpose_host(cand: _Candidate, candidates: list[_Candidate]) -> _Candidate 
             continue
         span = range(other.match.token_start, other.match.token_end)
         if gov.i in span or any(c.i in span for c in gov.children if c.dep_ in ("dobj", "obj")):
+            return other
+    return None
+
+
+def _accompanying_host(cand: _Candidate, candidates: list[_Candidate], cues: Any) -> _Candidate | None:
+    """ "threw stones **during demonstrations** against the army", "lancé des pierres lors de
+    manifestations": a noun trigger that sets a verb trigger of the same type in time names the same
+    event (the verb's event takes the noun's target, ``attach._accompanying_recipients``)."""
+    from dragoman.events import syntax
+
+    tok = cand.head
+    if tok.pos_ not in ("NOUN", "PROPN"):
+        return None
+    verb, prep = syntax.noun_prep_verb(tok)
+    if verb is None or prep not in cues.accompanying_preps:
+        return None
+    for other in candidates:
+        if other is not cand and other.match.entry.type == cand.match.entry.type and other.head.i == verb.i:
             return other
     return None
 

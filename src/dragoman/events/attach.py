@@ -215,6 +215,13 @@ def find_subjects(v: Token, cues: EventCues, depth: int = 0) -> tuple[list[Token
     subs = [s for s in syntax.subjects(v) if not syntax.passive_subject(s) or _etre_compound(v, cues)]
     if subs:
         s = subs[0]
+        if s.pos_ == "VERB" and "Part" in s.morph.get("VerbForm"):
+            # "Des milliers de Kényans **venus** de tout le pays convergeaient": the md model makes the
+            # participle the subject and the noun it modifies the participle's subject
+            own = [c for c in s.children if c.dep_ in syntax.SUBJ and c.i < s.i and c.pos_ in ("NOUN", "PROPN")]
+            if own:
+                subs = own + subs[1:]
+                s = subs[0]
         if (s.lower_ in syntax.REL_PRONOUNS or "Rel" in s.morph.get("PronType")) and v.dep_ in syntax.RELCL:
             return [v.head], "relcl"
         return subs, "subject"
@@ -247,6 +254,22 @@ def find_subjects(v: Token, cues: EventCues, depth: int = 0) -> tuple[list[Token
     if v.dep_ == "conj" and head.pos_ in ("VERB", "AUX"):
         heads, _ = find_subjects(head, cues, depth + 1)
         return heads, "conj-shared-subject"
+    if v.dep_ == "pcomp" and head.dep_ == "prep" and head.head != head:
+        # a gerund after a preposition of a predicate: "are guilty of violating" (the subject of the
+        # copula), "accused Israel of violating" (the object), "was accused of violating" (the passive
+        # subject), "attacked the town after ambushing" (the subject)
+        gov = head.head
+        if gov.pos_ == "ADJ" and gov.dep_ in ("acomp", "amod", "oprd"):
+            heads, _ = find_subjects(gov, cues, depth + 1)
+            return heads, "gerund-control"
+        if gov.pos_ in ("VERB", "AUX"):
+            objs = syntax.objects(gov)
+            if objs and head.lower_ in ("of", "from", "for"):
+                return objs, "gerund-control"
+            heads, _ = find_subjects(gov, cues, depth + 1)
+            if not heads:
+                heads = [s for s in syntax.subjects(gov) if s.dep_ in syntax.SUBJ_PASS]
+            return heads, "gerund-control"
     if v.dep_ in syntax.RELCL:
         return [head], "relcl"
     if _finite_acl_subject(v):
@@ -542,7 +565,8 @@ def repair_coordination(parts: list[Participant], idx: MentionIndex, doc, pred: 
 def attach(match: Any, head_tok: Token, idx: MentionIndex, lang: str, *,
            previous: Callable[[], list[Participant]] | None = None,
            previous_event_actors: Callable[[Token, bool], list[Participant]] | None = None,
-           previous_actors: Callable[[], list[Participant]] | None = None) -> Attachment:
+           previous_actors: Callable[[], list[Participant]] | None = None,
+           trigger_types: Callable[[int], set[str]] | None = None) -> Attachment:
     """Actors, recipients and reported speech sources of one trigger match.
 
     ``match`` is a ``TriggerMatch`` (doc-level token indices), ``head_tok`` the
@@ -552,7 +576,8 @@ def attach(match: Any, head_tok: Token, idx: MentionIndex, lang: str, *,
     trigger (for "the two leaders"); ``previous_event_actors`` the actors of
     the event an object noun refers to (for "condemned the act"; the flag says the
     noun is a generic act noun from ``act_nouns``); ``previous_actors`` the actors of
-    the previous event (for an unresolved pronoun subject).
+    the previous event (for an unresolved pronoun subject); ``trigger_types`` the event types of the
+    triggers headed by a token of the sentence (for "threw stones during demonstrations").
     """
     cues = load_event_cues(lang)
     entry = match.entry
@@ -629,6 +654,27 @@ def attach(match: Any, head_tok: Token, idx: MentionIndex, lang: str, *,
             if not recips:
                 recips = _collect([h for h in rec_hints if h.startswith("prep:")] + ["iobj"], [verb], idx, cues,
                                   passive=False, rules=rules, explicit=explicit)
+        elif not actors or all(not a.actor.country for a in actors):
+            pverb = _participation(head_tok, cues)
+            if pverb is not None:
+                # "negotiators returned to Geneva for talks", "were engaged in ethnic cleansing": the
+                # verb's subject takes part in the event the noun names (only the subject: the verb's
+                # own complements are its destination or its object)
+                heads = [s for s in syntax.subjects(pverb) if s.dep_ in syntax.SUBJ_PASS] \
+                    if syntax.is_passive(pverb) else find_subjects(pverb, cues)[0]
+                subj = [p for h in heads for c in syntax.conjuncts(h)
+                        for p in np_participants(c, idx, cues, "participation")]
+                if subj:
+                    actors = subj
+                    rules.append("participation")
+                    if not recips:
+                        # "engaged in ethnic cleansing in Montenegro against the Albanians": a target
+                        # hung on the verb; not its destination or purpose ("returned to Geneva for")
+                        skip = cues.destination_preps | {syntax.noun_prep_verb(head_tok)[1]}
+                        hints = [h for h in rec_hints if h.startswith("prep:") and h[5:] not in skip]
+                        recips = [r for r in _collect(hints, [pverb], idx, cues, passive=False, rules=rules,
+                                                      explicit=explicit)
+                                  if r.key() not in {a.key() for a in actors}]
     else:
         if args.swap:
             # the grammatical subject is the recipient; the actor is named by the entry, else the object
@@ -681,6 +727,14 @@ def attach(match: Any, head_tok: Token, idx: MentionIndex, lang: str, *,
             recips = np_participants(head_tok.head, idx, cues, "participle-patient")
             if recips:
                 rules.append("participle")
+
+    # "threw stones during demonstrations against the army": the target of the event the act is part of
+    if not recips and not is_noun and not args.symmetric:
+        akeys = {a.key() for a in actors}
+        recips = [r for r in _accompanying_recipients(head_tok, entry.type, idx, cues, trigger_types)
+                  if r.key() not in akeys]
+        if recips:
+            rules.append("accompanying")
 
     # "offered to hand over to Great Britain", "threatened further action against Russia",
     # "a promis de poursuivre son aide au Mozambique": the complement's own recipient
@@ -814,6 +868,33 @@ def attach(match: Any, head_tok: Token, idx: MentionIndex, lang: str, *,
         rules.append("reported-speech")
     res.rules = rules
     return res
+
+
+def _participation(noun: Token, cues: EventCues) -> Token | None:
+    """The verb whose subject takes part in the event a noun trigger names, through a frame of
+    ``participation_frames`` ("return for talks", "participer à une grève"); "said during the talks"
+    is none (an act during an event of its own type is that event: ``_accompanying_recipients``)."""
+    verb, prep = syntax.noun_prep_verb(noun)
+    if verb is None or f"{verb.lemma_.lower()} {prep}" not in cues.participation_frames:
+        return None
+    return verb
+
+
+def _accompanying_recipients(verb: Token, etype: str, idx: MentionIndex, cues: EventCues,
+                             trigger_types: Callable[[int], set[str]] | None) -> list[Participant]:
+    """The target of the event a verb trigger takes place in: "threw stones during demonstrations
+    **against the army**" (the noun of an accompanying preposition, a trigger of the same type)."""
+    if trigger_types is None:
+        return []
+    out: list[Participant] = []
+    rec_preps = [h for h in cues.noun_recipient if h.startswith("prep:")]
+    for t in verb.subtree:
+        if t.pos_ not in ("NOUN", "PROPN") or etype not in trigger_types(t.i):
+            continue
+        v, prep = syntax.noun_prep_verb(t)
+        if v is not None and v.i == verb.i and prep in cues.accompanying_preps:
+            out.extend(_collect(rec_preps, [t], idx, cues, passive=False, rules=[], explicit=frozenset()))
+    return out
 
 
 def _as_country(part: Participant, via: str = "destination") -> Participant:

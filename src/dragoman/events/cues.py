@@ -28,7 +28,7 @@ _EVENT_LIST_KEYS = (
 _EVENT_OPTIONAL_LISTS = ("nonagent_causes", "human_agents", "weapon_cues", "nonpolitical_agents",
                          "protest_events", "protest_cues", "nonprotest_cues", "protest_agents", "theft_cues", "criminal_agents",
                          "war_weapon_cues", "political_cues", "equipment_words", "topic_words",
-                         "kind_nouns", "unaccusative_verbs")
+                         "kind_nouns", "unaccusative_verbs", "participation_frames", "accompanying_preps")
 _STATUS_LIST_KEYS = (
     "future_aux", "backshift_aux", "hypothetical_aux", "hedges", "planned_governors",
     "hypothetical_governors", "negating_governors", "negation_words", "condition_marks",
@@ -103,6 +103,12 @@ class EventCues:
     equipment_words: frozenset[str] = frozenset()  # "munis de", "équipés de": carrying is not using
     topic_words: frozenset[str] = frozenset()  # "la lutte contre les violences": a campaign's topic
     kind_nouns: frozenset[str] = frozenset()  # "maison de détention", "voiture de patrouille": a kind of place
+    # "verb preposition" pairs whose subject takes part in the event the noun after them names
+    # ("return for talks", "revenir pour des pourparlers", "engage in ethnic cleansing")
+    participation_frames: frozenset[str] = frozenset()
+    # prepositions that set an act inside an event named by a noun ("threw stones during
+    # demonstrations", "lors de manifestations"): the same event when the act is of its type
+    accompanying_preps: frozenset[str] = frozenset()
 
     def is_furniture(self, text: str) -> bool:
         return any(p.search(text) for p in self.furniture)
@@ -145,6 +151,10 @@ def load_event_cues(lang: str) -> EventCues:
             patterns.append(re.compile(pat, re.IGNORECASE))
         except re.error as err:
             raise DataFileError(f"furniture pattern {i + 1} is not a valid regex: {err}", where=str(path)) from err
+    for frame in _str_list(data, "participation_frames", path, required=False):
+        if len(frame.split()) < 2:
+            raise DataFileError(f"participation frame {frame!r} must be a verb lemma and a preposition",
+                                where=str(path))
     for key in ("noun_actor", "noun_recipient", "verb_actor", "verb_recipient"):
         for hint in lists[key]:
             if hint not in ("nsubj", "obj", "iobj", "poss", "amod", "compound") and not hint.startswith("prep:"):

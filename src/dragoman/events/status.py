@@ -232,6 +232,9 @@ def _climb(p, cues: StatusCues, res: StatusResult, depth: int, conditions: bool 
             and (head.head.lemma_ or "").lower() in cues.negating_governors \
             and any(c.dep_ == "mark" and c.lower_ in ("de", "d'", "à") for c in p.children):
         res.add("negated", head.head.text)  # "empêcher les manifestants d'envahir": they did not
+    if p.dep_ == "pcomp" and head.dep_ == "prep" and head.head != head \
+            and (head.head.lemma_ or "").lower() in cues.negating_governors:
+        res.add("negated", head.head.text)  # "prevented Pakistan from attacking", "refrained from"
     if p.dep_ in ("xcomp", "ccomp", "advmod") or (p.dep_ == "acl" and head.pos_ in ("ADJ", "VERB")):
         if g_lemma in cues.negating_governors:
             res.add("negated", head.text)

@@ -180,6 +180,26 @@ def governing_noun_verb(noun: Token) -> tuple[Token | None, str | None]:
     return None, None
 
 
+def noun_prep_verb(noun: Token) -> tuple[Token | None, str | None]:
+    """The verb a noun hangs on through a preposition, and that preposition: "returned for **talks**"
+    (for), "jeté des pierres lors de **manifestations**" (the md model hangs the noun on the adverb
+    "lors": "lors de"), "au cours de **manifestations**" (on the noun "cours": "au cours de")."""
+    verb, rel = governing_noun_verb(noun)
+    if verb is not None and rel is not None and rel.startswith("prep:"):
+        return verb, rel[5:]
+    head = noun.head
+    p = prep_of(noun)
+    if head == noun or p is None or noun.dep_ not in ("obl", "obl:arg", "obl:mod", "nmod"):
+        return None, None
+    if head.pos_ == "ADV" and head.dep_ == "advmod" and head.head != head and head.head.pos_ in ("VERB", "AUX"):
+        return head.head, f"{head.lower_} {p}"
+    if head.pos_ == "NOUN" and head.dep_ in ("obl", "obl:mod", "obl:arg") and head.head.pos_ in ("VERB", "AUX"):
+        case = [x for x in head.children if x.dep_ == "case" and x.i < head.i]
+        if case:
+            return head.head, f"{case[0].lower_} {head.lower_} {p}"
+    return None, None
+
+
 def negations(token: Token, words: frozenset[str]) -> list[Token]:
     out = []
     for c in token.children:
