@@ -148,3 +148,26 @@ def test_aid_sent_to_a_country_has_that_recipient():
         [document_from_text("Germany sent two doctors to Gaza on Monday.", doc_id="t")])))
     aid = [e for e in doc.events if e.type == "AID"]
     assert aid and {r.country for r in aid[0].recipient} == {"PSE"}
+
+
+def test_object_made_root_under_a_date_is_the_verbs_object():
+    # "Les miliciens ont de nouveau rejeté lundi un projet tchadien": the fr md model sometimes makes the
+    # object the root of the sentence, hangs the day name on it as "case" and the participle (through its
+    # subject) below it; the noun after the date is still the verb's object.
+    from spacy.tokens import Doc
+
+    from dragoman.events.attach import _hint_heads
+
+    nlp = load_nlp("fr")
+    words = ["Les", "miliciens", "ont", "de", "nouveau", "rejeté", "lundi", "un", "projet", "tchadien", "."]
+    heads = [1, 6, 1, 2, 3, 1, 8, 8, 8, 8, 8]
+    deps = ["det", "nsubj", "punct", "advmod", "fixed", "acl", "case", "det", "ROOT", "amod", "punct"]
+    pos = ["DET", "NOUN", "AUX", "ADP", "ADJ", "VERB", "NOUN", "DET", "NOUN", "ADJ", "PUNCT"]
+    doc = Doc(nlp.vocab, words=words, heads=heads, deps=deps, pos=pos)
+    cues = load_event_cues("fr")
+    assert [h.text for h, _ in _hint_heads("obj", doc[5], cues, passive=False, rules=[])] == ["projet"]
+    # a root noun the verb does not hang under is another clause, not an object
+    doc2 = Doc(nlp.vocab, words=["Les", "miliciens", "ont", "rejeté", "lundi", "le", "projet"],
+               heads=[1, 3, 3, 3, 3, 6, 6], deps=["det", "nsubj", "aux:tense", "ROOT", "obl:mod", "det", "ROOT"],
+               pos=["DET", "NOUN", "AUX", "VERB", "NOUN", "DET", "NOUN"])
+    assert _hint_heads("obj", doc2[3], cues, passive=False, rules=[]) == []

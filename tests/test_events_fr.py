@@ -274,3 +274,13 @@ def test_conditional_of_a_verb_tagged_as_a_noun_is_announced_so_a_threat(pipe):
                            "pouvoir algérien.")
     assert _one(events, "PROTEST").status == "planned"
     assert _codes(_one(events, "THREATEN").actor) == {"DZA"}
+
+
+def test_verb_tagged_as_noun_under_its_own_object_keeps_subject_and_object(pipe):
+    # "qu'ils boycotteraient tout contact officiel avec le Canada": here the md model makes "contact" the
+    # head of the completive (it takes "qu'") and hangs "boycotteraient" (NOUN) on it as nmod; the noun
+    # is still a verb with its pronoun subject, and "contact" its object (whose "avec" names the target)
+    events = _events(pipe, "Les dirigeants iraniens ont annoncé qu'ils boycotteraient tout contact officiel avec "
+                           "le Canada.")
+    ev = _one(events, "THREATEN")
+    assert _codes(ev.actor) == {"IRN"} and _codes(ev.recipient) == {"CAN"}

@@ -425,6 +425,20 @@ def _swallowed_objects(verb: Token, lang: str) -> list[Token]:
                 if g.dep_ in ("nmod", "appos", "flat:name", "flat") and g.i > t.i and g.pos_ in ("NOUN", "PROPN") and \
                         not any(x.dep_ == "case" for x in g.children) and g not in out:
                     out.append(g)
+    if not out and not syntax.objects(verb):
+        # the reverse: "ont de nouveau rejeté **vendredi** un plan": the parser made the object the root
+        # of the sentence and hung the verb (through its subject) and the date under it
+        j = verb.i + 1
+        while j < len(verb.doc) and verb.doc[j].lower_ in words:
+            j += 1
+        if j > verb.i + 1:
+            while j < len(verb.doc) and verb.doc[j].pos_ in ("DET", "NUM", "ADJ"):
+                j += 1
+            if j < len(verb.doc):
+                noun = verb.doc[j]
+                if noun.pos_ in ("NOUN", "PROPN") and noun.dep_ == "ROOT" and verb.dep_ != "ROOT" \
+                        and noun.is_ancestor(verb):
+                    out.append(noun)
     return out
 
 

@@ -105,7 +105,12 @@ def subjects(verb: Token) -> list[Token]:
 
 
 def objects(verb: Token) -> list[Token]:
-    return [c for c in verb.children if c.dep_ in OBJ]
+    out = [c for c in verb.children if c.dep_ in OBJ]
+    if not out and verb.pos_ == "NOUN":
+        swallowed = swallowed_clause_object(verb)
+        if swallowed is not None:
+            out.append(swallowed)
+    return out
 
 
 def iobjects(verb: Token) -> list[Token]:
@@ -238,5 +243,18 @@ def finite_clause_noun(tok: Token) -> bool:
     """A "noun" with a subject and a subordinating conjunction and no determiner, copula or
     preposition: a finite verb the tagger mis-tagged ("qu'ils **boycotteraient** tout contact")."""
     kids = list(tok.children)
-    return (any(c.dep_ in SUBJ for c in kids) and any(c.dep_ == "mark" for c in kids)
+    return (any(c.dep_ in SUBJ for c in kids)
+            and (any(c.dep_ == "mark" for c in kids) or swallowed_clause_object(tok) is not None)
             and not any(c.dep_ in ("det", "cop", "case") for c in kids))
+
+
+def swallowed_clause_object(tok: Token) -> Token | None:
+    """ "qu'ils **boycotteraient** tout contact": the md model may also make the object noun the head of
+    the clause (it takes the "que" and the clause relation) and hang the mis-tagged verb on it as a
+    modifier; that noun is the verb's object."""
+    head = tok.head
+    if tok.dep_ in ("nmod", "amod", "compound", "dep") and head.i > tok.i and head.pos_ in ("NOUN", "PROPN") \
+            and any(c.dep_ == "mark" and c.i < tok.i for c in head.children) \
+            and any(c.dep_ in SUBJ and c.i < tok.i for c in tok.children):
+        return head
+    return None
