@@ -134,6 +134,89 @@ def test_csv_user_dictionary_loads():
     assert jane.at(dt.date(2021, 1, 1))[1] == "GOV" and jane.at(dt.date(2023, 1, 1))[1] == "ELI"
 
 
+# `case` in both the fast path (undated org/country entries) and the general one (people, roles,
+# dated entries): null or absent means the default, anything else must be words, first or any.
+CASE_YAML = """version: 1
+actors:
+  - id: quiet-front
+    names: [Quiet Liberation Front]
+    country: COD
+    sector: REB
+    case: null
+  - id: dated-front
+    names: [Dated Liberation Front]
+    country: COD
+    sector: REB
+    case: null
+    periods: [{from: 2019, to: 2020, country: COD, sector: GOV}]
+  - id: jean-case
+    type: person
+    names: [Jean Casier]
+    country: FRA
+    case: null
+  - id: loud-front
+    names: [LOUD FRONT]
+    country: COD
+    sector: REB
+    case: any
+"""
+
+
+def test_yaml_case_null_means_words_on_both_paths(tmp_path):
+    path = tmp_path / "case.yaml"
+    path.write_text(CASE_YAML, encoding="utf-8")
+    kb = ActorKB.load(people_file=None)
+    assert load_user_file(kb, path) == 4
+    cases = {e.id: e.case for e in kb.user_entries}
+    assert cases == {"user:quiet-front": "words", "user:dated-front": "words", "user:jean-case": "words",
+                     "user:loud-front": "any"}
+    assert lint_file(path, kb=ActorKB.load(people_file=None)) == (4, [])
+
+
+@pytest.mark.parametrize("entry", ["quiet-front", "dated-front", "jean-case"])
+def test_yaml_bad_case_names_file_line_and_entry(tmp_path, entry):
+    # the entry's own `case: null` becomes a bad value
+    lines = CASE_YAML.splitlines()
+    start = lines.index(f"  - id: {entry}")
+    at = next(i for i in range(start, len(lines)) if lines[i].strip() == "case: null")
+    lines[at] = "    case: Words"
+    path = tmp_path / "case.yaml"
+    path.write_text("\n".join(lines) + "\n", encoding="utf-8")
+    with pytest.raises(DataFileError) as err:
+        load_user_file(ActorKB.load(people_file=None), path)
+    assert err.value.where == f"{path}:{start + 1}"
+    assert f"entry {entry!r}" in err.value.message and "bad case 'Words'" in err.value.message
+    count, errors = lint_file(path, kb=ActorKB.load(people_file=None))
+    assert count == 3 and [e.where for e in errors] == [f"{path}:{start + 1}"]
+
+
+def test_csv_case_column(tmp_path):
+    path = tmp_path / "case.csv"
+    path.write_text("id,type,lang,name,country,sector,code,from,to,role,office,case\n"
+                    "quiet-front,org,,Quiet Liberation Front,COD,REB,,,,,,\n"
+                    "loud-front,org,,LOUD FRONT,COD,REB,,,,,,any\n"
+                    "jean-case,person,,Jean Casier,FRA,GOV,,2020,2021,other,Minister,first\n",
+                    encoding="utf-8")
+    kb = ActorKB.load(people_file=None)
+    assert load_user_file(kb, path) == 3
+    assert {e.id: e.case for e in kb.user_entries} == {
+        "user:quiet-front": "words", "user:loud-front": "any", "user:jean-case": "first"}
+
+
+@pytest.mark.parametrize("typ,dated", [("org", ""), ("org", "2019"), ("person", "2019")])
+def test_csv_bad_case_names_its_own_row(tmp_path, typ, dated):
+    path = tmp_path / "case.csv"
+    path.write_text("id,type,lang,name,country,sector,code,from,to,role,office,case\n"
+                    f"acme,{typ},en,Acme Front,COD,REB,,{dated},,,,\n"
+                    f"acme,{typ},fr,Front Acme,COD,REB,,{dated},,,,Any\n", encoding="utf-8")
+    with pytest.raises(DataFileError) as err:
+        load_user_file(ActorKB.load(people_file=None), path)
+    assert err.value.where == f"{path}:3"
+    assert "entry 'acme'" in err.value.message and "bad case 'Any'" in err.value.message
+    count, errors = lint_file(path, kb=ActorKB.load(people_file=None))
+    assert count == 1 and [e.where for e in errors] == [f"{path}:3"]
+
+
 def _generated(n: int, path: Path) -> Path:
     rnd = random.Random(7)
     sectors, countries = ("GOV", "MIL", "BUS", "JRN", "REB"), ("USA", "FRA", "CHN", "RUS", "KOR")

@@ -6,7 +6,8 @@ YAML::
     actors:
       - id: acme-rebels                # required, unique in the file
         type: org                      # org (default), person, role, country
-        case: words                    # capitals required: words (default), first (first word), any
+        case: words                    # capitals required: words (default; also when null or absent),
+                                       # first (first word), any
         names: {en: [Acme Front], fr: [Front Acme]}   # or a plain list for every language
         country: COD                   # ISO3, or null with a non-state code
         sector: REB                    # PLOVER sector
@@ -21,7 +22,8 @@ YAML::
     people: [...]                      # optional, people.yaml format
 
 CSV (header required; one row per name; rows sharing an id make one entry, dated rows add periods
-or offices): ``id,type,lang,name,country,sector,code,from,to,role,office`` (+ optional ``case``).
+or offices): ``id,type,lang,name,country,sector,code,from,to,role,office`` (+ optional ``case``, an
+empty cell = words).
 """
 
 from __future__ import annotations
@@ -50,14 +52,22 @@ from dragoman.schema import NONSTATE_CODES
 
 CSV_COLUMNS = ("id", "type", "lang", "name", "country", "sector", "code", "from", "to", "role", "office")
 TYPES = ("org", "person", "role", "country")
+CASES = ("words", "first", "any")
+
+
+def check_case(value: Any, where: str, entry_id: Any) -> str:
+    """The ``case`` of an entry: null or absent (an empty CSV cell) means the default, ``words``."""
+    if value is None:
+        return "words"
+    if value not in CASES:
+        raise DataFileError(f"entry {entry_id!r}: bad case {value!r} ({', '.join(CASES)}, or null for words)",
+                            where=where)
+    return value
 
 
 def _entry(kb: ActorKB, item: dict[str, Any], path: Path) -> tuple[Entry, dict[str, list[str]]]:
     entry, surnames = _entry_of_type(kb, item, path)
-    case = item.get("case") or "words"
-    if case not in ("words", "first", "any"):
-        raise DataFileError(f"bad case {case!r} (words, first or any)", where=f"{path}:{item.get('__line__', '?')}")
-    entry.case = case
+    entry.case = check_case(item.get("case"), f"{path}:{item.get('__line__', '?')}", item.get("id"))
     return entry, surnames
 
 
@@ -128,6 +138,7 @@ def _csv_items(path: Path, errors: list[DataFileError] | None) -> list[dict[str,
             lang = row.get("lang") or "*"
             if lang not in (*LANGS, "*"):
                 raise DataFileError(f"bad lang {lang!r} (en, fr or empty)", where=where)
+            check_case(row.get("case") or None, where, row["id"])  # named at its own row
         except DataFileError as err:
             if errors is None:
                 raise
@@ -185,8 +196,7 @@ def _simple_csv_entries(kb: ActorKB, path: Path, items: list[dict[str, Any]],
                 raise DataFileError("a country entry needs 'country'", where=where)
             if not code and not country:
                 raise DataFileError("needs a country or a code", where=where)
-            if it.get("case", "words") not in ("words", "first", "any"):
-                raise DataFileError(f"bad case {it['case']!r} (words, first or any)", where=where)
+            case = check_case(it.get("case"), where, it["id"])
         except DataFileError as err:
             if errors is None:
                 raise
@@ -194,7 +204,7 @@ def _simple_csv_entries(kb: ActorKB, path: Path, items: list[dict[str, Any]],
             continue
         it["_entry"] = Entry(id=f"user:{it['id']}", kind=it["type"], country=country, sector=sector,
                              code=code or (country + (sector or "") if country else None),
-                             names=it["names"], source=src, case=it.get("case", "words"))
+                             names=it["names"], source=src, case=case)
         rest.append(it)
     return rest
 
