@@ -5,6 +5,7 @@ from __future__ import annotations
 import subprocess
 import sys
 import textwrap
+from datetime import date
 
 import duckdb
 import pytest
@@ -187,7 +188,7 @@ def test_query_filters_and_pagination(tmp_path):
         assert store.query_events(EventFilter(actor="'; DROP TABLE events; --"))[0] == []
         page1, nxt = store.query_events(limit=1, order="date")
         page2, end = store.query_events(limit=1, order="date", cursor=nxt)
-        assert nxt == "1" and end is None and page1[0]["event_id"] != page2[0]["event_id"]
+        assert nxt and end is None and page1[0]["event_id"] != page2[0]["event_id"]
         event = store.get_event(page1[0]["event_id"])
         assert event["mentions"][0]["url"].startswith("https://")
         doc = store.get_document(event["mentions"][0]["doc_id"])
@@ -196,6 +197,95 @@ def test_query_filters_and_pagination(tmp_path):
         stats = store.stats()
         assert stats["events"] == 2 and stats["documents"] == 3
         assert store.query_events(EventFilter(text="INFLUENCE"))[0][0]["type"] == "REQUEST"
+
+
+def _many_events(store: Store, n: int) -> None:
+    """``n`` events (and one mention each, in 200 documents) with ties on every sort key and NULLs."""
+    store.con.execute("INSERT INTO documents (doc_id, text_hash, url, status) SELECT 'd' || i, 'h' || i, "
+                      "'https://x.example/' || i, 'coded' FROM range(200) t(i)")
+    store.con.execute(f"""
+        INSERT INTO events (event_id, type, date, num_mentions, num_sources, confidence, last_seen)
+        SELECT 'ev' || i, 'CONSULT', CASE WHEN i % 7 = 0 THEN NULL ELSE DATE '2026-01-01' + CAST(i % 5 AS INTEGER) END,
+               CASE WHEN i % 17 = 0 THEN NULL ELSE 1 + i % 3 END, 1 + i % 2,
+               CASE WHEN i % 11 = 0 THEN NULL ELSE (i % 4) / 4.0 END,
+               CASE WHEN i % 13 = 0 THEN NULL ELSE TIMESTAMP '2026-01-01 10:00:00.123456' + to_microseconds(i % 3) END
+        FROM range({n}) t(i)""")
+    store.con.execute("INSERT INTO mentions (mention_id, doc_id, event_id, type, date) "
+                      "SELECT 'd' || (i % 200) || '/e' || i, 'd' || (i % 200), event_id, type, date "
+                      "FROM (SELECT *, CAST(substr(event_id, 3) AS INTEGER) AS i FROM events)")
+
+
+@pytest.fixture(scope="module")
+def many(tmp_path_factory):
+    path = tmp_path_factory.mktemp("many") / "s.duckdb"
+    with Store(path) as store:
+        _many_events(store, 3000)
+    return path
+
+
+def _walk(query, limit: int) -> list[str]:
+    seen, cursor = [], None
+    for _ in range(10_000):  # a cursor that does not advance must not loop forever
+        rows, cursor = query(limit=limit, cursor=cursor)
+        seen += [r.get("mention_id") or r["event_id"] for r in rows]
+        if cursor is None:
+            return seen
+    raise AssertionError("paging never ends")
+
+
+@pytest.mark.parametrize("order", ["date", "-date", "-num_mentions", "-num_sources", "-confidence", "-last_seen"])
+def test_event_pages_neither_skip_nor_repeat(many, order):
+    with Store(many, read_only=True) as store:
+        full, end = store.query_events(order=order, limit=5000)
+        assert len(full) == 3000 and end is None
+        # pages of the same order as one big page, ties (same date, count, confidence) and NULLs included
+        assert _walk(lambda **kw: store.query_events(order=order, **kw), 97) == [r["event_id"] for r in full]
+        flt = EventFilter(date_from=date(2026, 1, 2))
+        full = [r["event_id"] for r in store.query_events(flt, order=order, limit=5000)[0]]
+        assert _walk(lambda **kw: store.query_events(flt, order=order, **kw), 250) == full and len(full) < 3000
+
+
+def test_event_order_keeps_nulls_last(many):
+    with Store(many, read_only=True) as store:
+        for order, column in (("date", "date"), ("-date", "date"), ("-confidence", "confidence"),
+                              ("-last_seen", "last_seen")):
+            values = [r[column] for r in store.query_events(order=order, limit=5000)[0]]
+            nulls = values.index(None)
+            assert set(values[nulls:]) == {None} and None not in values[:nulls], order
+            assert values[:nulls] == sorted(values[:nulls], reverse=order.startswith("-")), order
+
+
+def test_mention_pages_neither_skip_nor_repeat(many):
+    with Store(many, read_only=True) as store:
+        full, end = store.query_mentions(limit=5000)
+        assert len(full) == 3000 and end is None and full[0]["url"].startswith("https://")
+        assert _walk(store.query_mentions, 128) == [r["mention_id"] for r in full]
+
+
+def test_pages_stay_consistent_when_events_arrive(tmp_path):
+    # an offset would repeat the last row of page 1 when an event sorting before it arrives
+    with Store(tmp_path / "s.duckdb") as store:
+        _many_events(store, 300)
+        page1, cursor = store.query_events(order="-date", limit=100)
+        store.con.execute("INSERT INTO events (event_id, type, date) VALUES ('ev-new', 'AID', DATE '2027-01-01')")
+        seen = [r["event_id"] for r in page1]
+        while cursor:
+            rows, cursor = store.query_events(order="-date", limit=100, cursor=cursor)
+            seen += [r["event_id"] for r in rows]
+        assert len(seen) == len(set(seen)) == 300 and "ev-new" not in seen
+
+
+def test_bad_cursors_and_limits_are_refused(many):
+    with Store(many, read_only=True) as store:
+        _, cursor = store.query_events(order="-date", limit=10)
+        for bad, order in ((cursor, "date"), ("10", "-date"), ("!!", "-date"),
+                           (store.query_mentions(limit=10)[1], "-date")):
+            with pytest.raises(StoreError, match="invalid cursor") as err:
+                store.query_events(order=order, cursor=bad)
+            assert err.value.code == "E307"
+        with pytest.raises(StoreError, match="limit") as err:
+            store.query_events(limit=0)
+        assert err.value.code == "E307"
 
 
 def test_keep_text_is_opt_in(tmp_path):

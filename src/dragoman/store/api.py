@@ -13,19 +13,23 @@ from dragoman.errors import StoreError
 from dragoman.pipeline import Pipeline
 from dragoman.schema import Document
 from dragoman.store.db import connect, schema_version
-from dragoman.store.filters import EventFilter
+from dragoman.store.filters import EventFilter, decode_keys, encode_keys, keyset_after
 from dragoman.store.ingest import IngestOptions, IngestSummary, Progress, ingest_documents, read_documents
 
 DEFAULT_DB = "dragoman.duckdb"
 
-EVENT_ORDERS = {
-    "date": "e.date ASC NULLS LAST, e.event_id",
-    "-date": "e.date DESC NULLS LAST, e.event_id",
-    "-num_mentions": "e.num_mentions DESC, e.date DESC NULLS LAST, e.event_id",
-    "-num_sources": "e.num_sources DESC, e.date DESC NULLS LAST, e.event_id",
-    "-confidence": "e.confidence DESC, e.event_id",
-    "-last_seen": "e.last_seen DESC NULLS LAST, e.event_id",
+# Orders of query_events as keyset terms (SQL expression, kind of value, direction), then the event id.
+# NULLs are folded to sentinels where NULLS LAST puts them, so that a cursor's comparison is total.
+_DATE_DESC = ("coalesce(e.date, DATE '0001-01-01')", "date", "DESC")
+EVENT_ORDERS: dict[str, tuple[tuple[str, str, str], ...]] = {
+    "date": (("coalesce(e.date, DATE '9999-12-31')", "date", "ASC"),),
+    "-date": (_DATE_DESC,),
+    "-num_mentions": (("coalesce(e.num_mentions, -1)", "int", "DESC"), _DATE_DESC),
+    "-num_sources": (("coalesce(e.num_sources, -1)", "int", "DESC"), _DATE_DESC),
+    "-confidence": (("coalesce(e.confidence, -1.0)", "float", "DESC"),),
+    "-last_seen": (("coalesce(e.last_seen, TIMESTAMP '0001-01-01')", "timestamp", "DESC"),),
 }
+MENTION_ORDER = (("coalesce(m.date, DATE '0001-01-01')", "date", "DESC"),)
 _JSON_COLUMNS = {"actor", "recipient", "location", "evidence", "reported_by", "meta", "options"}
 
 
@@ -109,19 +113,15 @@ class Store:
     # -------------------------------------------------------------- reading
     def query_events(self, filters: EventFilter | None = None, order: str = "-date", limit: int = 50,
                      cursor: str | None = None) -> tuple[list[dict[str, Any]], str | None]:
-        """A page of events and the cursor of the next page (None at the end)."""
+        """A page of events and the cursor of the next page (None at the end). The cursor holds the
+        last row's sort keys and id (keyset), so pages neither skip nor repeat events, even when the
+        store changes between pages."""
         filters = filters or EventFilter()
         if order not in EVENT_ORDERS:
             raise StoreError(f"unknown order {order!r}; use one of {', '.join(EVENT_ORDERS)}", code="E307")
-        offset = _offset(cursor)
         where, params = filters.where("e", "events")
-        cur = self.con.execute(
-            f"SELECT e.* FROM events e WHERE {where} ORDER BY {EVENT_ORDERS[order]} LIMIT ? OFFSET ?",
-            [*params, limit + 1, offset],
-        )
-        rows = rows_to_dicts(cur)
-        nxt = str(offset + limit) if len(rows) > limit else None
-        return rows[:limit], nxt
+        return self._page("e.*", "events e", where, params, f"events:{order}",
+                          [*EVENT_ORDERS[order], ("e.event_id", "str", "ASC")], limit, cursor)
 
     def count_events(self, filters: EventFilter | None = None) -> int:
         where, params = (filters or EventFilter()).where("e", "events")
@@ -129,16 +129,29 @@ class Store:
 
     def query_mentions(self, filters: EventFilter | None = None, limit: int = 50,
                        cursor: str | None = None) -> tuple[list[dict[str, Any]], str | None]:
-        offset = _offset(cursor)
+        """A page of mentions (newest event date first) and the keyset cursor of the next page."""
         where, params = (filters or EventFilter()).where("m", "mentions")
-        cur = self.con.execute(
-            f"SELECT m.*, d.url, d.site, d.pub_date, d.title FROM mentions m JOIN documents d "
-            f"ON d.doc_id = m.doc_id WHERE {where} ORDER BY m.date DESC NULLS LAST, m.mention_id "
-            "LIMIT ? OFFSET ?",
-            [*params, limit + 1, offset],
-        )
-        rows = rows_to_dicts(cur)
-        return rows[:limit], (str(offset + limit) if len(rows) > limit else None)
+        return self._page("m.*, d.url, d.site, d.pub_date, d.title",
+                          "mentions m JOIN documents d ON d.doc_id = m.doc_id", where, params, "mentions",
+                          [*MENTION_ORDER, ("m.mention_id", "str", "ASC")], limit, cursor)
+
+    def _page(self, columns: str, source: str, where: str, params: list[Any], name: str,
+              terms: list[tuple[str, str, str]], limit: int, cursor: str | None
+              ) -> tuple[list[dict[str, Any]], str | None]:
+        """``limit`` rows after ``cursor`` in the order of ``terms`` (the last one unique)."""
+        if limit < 1:
+            raise StoreError(f"limit must be at least 1 (got {limit})", code="E307")
+        after, after_params = "TRUE", []
+        if cursor:
+            keys = decode_keys(cursor, name, [kind for _, kind, _ in terms])
+            after, after_params = keyset_after([(expr, d) for expr, _, d in terms], keys)
+        key_columns = ", ".join(f"{expr} AS _key{i}" for i, (expr, _, _) in enumerate(terms))
+        order_by = ", ".join(f"{expr} {d}" for expr, _, d in terms)
+        rows = rows_to_dicts(self.con.execute(
+            f"SELECT {columns}, {key_columns} FROM {source} WHERE {where} AND {after} "
+            f"ORDER BY {order_by} LIMIT ?", [*params, *after_params, limit + 1]))
+        keys = [[row.pop(f"_key{i}") for i in range(len(terms))] for row in rows[:limit]]
+        return rows[:limit], (encode_keys(name, keys[-1]) if len(rows) > limit else None)
 
     def get_event(self, event_id: str) -> dict[str, Any] | None:
         """One event with its mentions (each with its document's url, site, title, pub_date)."""
@@ -224,15 +237,3 @@ def check_read_only_sql(query: str) -> None:
             raise duckdb.InvalidInputException(
                 f"read-only query: {st.type.name} statements are refused (only SELECT, DESCRIBE, SHOW, "
                 "SUMMARIZE); nothing was run")
-
-
-def _offset(cursor: str | None) -> int:
-    if not cursor:
-        return 0
-    try:
-        value = int(cursor)
-    except ValueError as err:
-        raise StoreError(f"invalid cursor {cursor!r}", code="E307") from err
-    if value < 0:
-        raise StoreError(f"invalid cursor {cursor!r}", code="E307")
-    return value

@@ -13,7 +13,7 @@ import json
 import re
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field, fields
-from datetime import date
+from datetime import date, datetime
 from typing import Any
 
 from dragoman.errors import StoreError
@@ -267,40 +267,69 @@ def order_by(sort: str, order: str, alias: str = "", key: str | None = None) -> 
     return f"{key or sort_expr(sort, alias)} {direction}, {p}event_id {direction}"
 
 
+def keyset_after(terms: Sequence[tuple[str, str]], values: Sequence[Any]) -> tuple[str, list[Any]]:
+    """Condition for the rows after the row whose keys are ``values`` in the order ``terms``:
+    (SQL expression without NULLs, "ASC" or "DESC") pairs, the last one unique (an id). Directions may
+    differ between terms, hence the expanded form rather than a row comparison."""
+    cond, params = "", []
+    for (expr, direction), value in reversed(list(zip(terms, values, strict=True))):
+        op = "<" if direction == "DESC" else ">"
+        if cond:
+            cond, params = f"({expr} {op} ? OR ({expr} = ? AND {cond}))", [value, value, *params]
+        else:
+            cond, params = f"{expr} {op} ?", [value]
+    return cond, params
+
+
 def after_cursor(sort: str, order: str, cursor: tuple[Any, str] | None, alias: str = ""
                  ) -> tuple[str, list[Any]]:
     """Condition for the rows after a decoded ``cursor`` (sort key value, event id) in that order."""
     if cursor is None:
         return "TRUE", []
-    expr, p = sort_expr(sort, alias), f"{alias}." if alias else ""
-    op = "<" if order == "desc" else ">"
-    return f"({expr} {op} ? OR ({expr} = ? AND {p}event_id {op} ?))", [cursor[0], cursor[0], cursor[1]]
+    direction, p = "DESC" if order == "desc" else "ASC", f"{alias}." if alias else ""
+    return keyset_after([(sort_expr(sort, alias), direction), (f"{p}event_id", direction)], cursor)
+
+
+def encode_keys(name: str, values: Sequence[Any]) -> str:
+    """An opaque cursor: the ordering's ``name`` and the key ``values`` of the last row read."""
+    plain = [v.isoformat() if isinstance(v, date) else v for v in values]  # dates and timestamps
+    raw = json.dumps([name, *plain], separators=(",", ":")).encode("utf-8")
+    return base64.urlsafe_b64encode(raw).decode("ascii").rstrip("=")
+
+
+_KEY_KINDS: dict[str, Any] = {"date": date.fromisoformat, "timestamp": datetime.fromisoformat, "float": float,
+                              "int": int}
+
+
+def decode_keys(raw: str, name: str, kinds: Sequence[str]) -> list[Any]:
+    """The key values of a cursor made by ``encode_keys(name, ...)`` with keys of these ``kinds``
+    (date, timestamp, float, int, str); ``FilterError`` (option ``cursor``) for anything else."""
+    try:
+        padded = raw + "=" * (-len(raw) % 4)
+        got, *values = json.loads(base64.urlsafe_b64decode(padded.encode("ascii")))
+        if got != name or len(values) != len(kinds):
+            raise ValueError("cursor belongs to another order")
+        out = []
+        for kind, value in zip(kinds, values, strict=True):
+            if kind == "str":
+                if not isinstance(value, str):
+                    raise ValueError("bad key")
+                out.append(value)
+            else:
+                out.append(_KEY_KINDS[kind](value))
+    except (ValueError, TypeError, KeyError, UnicodeError):
+        raise FilterError("cursor", CURSOR_HELP) from None
+    return out
 
 
 def encode_cursor(sort: str, value: Any, event_id: str) -> str:
     """The opaque cursor of the row with this sort key ``value`` and ``event_id``."""
-    if isinstance(value, date):
-        value = value.isoformat()
-    raw = json.dumps([sort, value, event_id], separators=(",", ":")).encode("utf-8")
-    return base64.urlsafe_b64encode(raw).decode("ascii").rstrip("=")
+    return encode_keys(sort, [value, event_id])
 
 
 def decode_cursor(raw: str, sort: str) -> tuple[Any, str]:
     """(sort key value, event id) of a cursor made for ``sort``; ``FilterError`` otherwise."""
-    try:
-        padded = raw + "=" * (-len(raw) % 4)
-        name, value, event_id = json.loads(base64.urlsafe_b64decode(padded.encode("ascii")))
-        kind = SORTS[sort][1]
-        if name != sort or not isinstance(event_id, str):
-            raise ValueError("cursor belongs to another sort")
-        if kind == "date":
-            value = date.fromisoformat(value)
-        elif kind == "float":
-            value = float(value)
-        elif kind == "int":
-            value = int(value)
-        elif not isinstance(value, str):
-            raise ValueError("bad key")
-    except (ValueError, TypeError, KeyError, UnicodeError):
-        raise FilterError("cursor", CURSOR_HELP) from None
+    if sort not in SORTS:
+        raise FilterError("cursor", CURSOR_HELP)
+    value, event_id = decode_keys(raw, sort, [SORTS[sort][1], "str"])
     return value, event_id
