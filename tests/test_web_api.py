@@ -276,6 +276,26 @@ def test_api_dyads_actors_stats(client: TestClient) -> None:
     assert stats["by_quad_class"] == {"1": 1, "3": 3}
 
 
+def test_top_dyads_and_network_count_the_same_pairs(db_path: Path) -> None:
+    from dragoman.store.filters import EventFilter
+    from dragoman.web.queries import Database
+
+    db = Database(db_path, idle_close=None)
+    try:
+        pairs = [("FRA", "CHN", 1, 1.0), ("FRA", "DEU", 1, -4.0), ("FRA", "PRK", 1, -2.0), ("KOR", "CHN", 1, -0.5),
+                 ("USA", "CHN", 1, -0.5)]
+        assert db.top_dyads(EventFilter()) == [
+            {"actor": a, "recipient": r, "events": n, "goldstein_mean": g} for a, r, n, g in pairs]
+        assert db.network(EventFilter(), limit=3) == [
+            {"source": a, "target": r, "weight": n, "goldstein": g} for a, r, n, g in pairs[:3]]
+        assert [(e["source"], e["target"]) for e in db.network(EventFilter(quad=[3]), level="code")] == [
+            ("FRAGOV", "DEUGOV"), ("FRAGOV", "PRKGOV"), ("KORGOV", "CHNGOV"), ("USAGOV", "CHNGOV")]
+        assert db.top_dyads(EventFilter(types=["CONSULT"]), limit=5) == [
+            {"actor": "FRA", "recipient": "CHN", "events": 1, "goldstein_mean": 1.0}]
+    finally:
+        db.close()
+
+
 @pytest.mark.parametrize("params", [
     {"type": "DANCE"}, {"quad": "7"}, {"quad": "x"}, {"date_from": "yesterday"}, {"limit": "0"},
     {"limit": "abc"}, {"sort": "evil; DROP TABLE events"}, {"cursor": "!!!"}, {"cursor": "eyJ4IjoxfQ"},

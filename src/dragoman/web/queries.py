@@ -447,30 +447,32 @@ class Database:
 
         return self.cached(("dyad", a, b, period, both, flt.key()), compute)
 
-    def top_dyads(self, flt: EventFilter, limit: int = 50) -> list[dict[str, Any]]:
+    def _pair_counts(self, flt: EventFilter, acol: str, rcol: str, limit: int, digits: int
+                     ) -> list[tuple[str, str, int, float | None]]:
+        """(actor, recipient, events, mean Goldstein rounded to ``digits``) of the busiest directed pairs
+        of an ``acol`` value and an ``rcol`` value of the same event (never a value with itself)."""
         where, params = self.where(flt)
+        rows = self.rows(
+            f"SELECT a, r, count(*) AS n, round(avg(goldstein), {int(digits)}) AS g "
+            f"FROM (SELECT a, unnest(rc) AS r, goldstein FROM (SELECT unnest({acol}) AS a, {rcol} AS rc, "
+            f"goldstein FROM events WHERE {where})) WHERE a IS NOT NULL AND r IS NOT NULL AND a <> r "
+            "GROUP BY 1, 2 ORDER BY n DESC, a, r LIMIT ?", [*params, limit])
+        return [(r["a"], r["r"], r["n"], r["g"]) for r in rows]
 
+    def top_dyads(self, flt: EventFilter, limit: int = 50) -> list[dict[str, Any]]:
         def compute() -> list[dict[str, Any]]:
-            return self.rows(
-                "SELECT a AS actor, r AS recipient, count(*) AS events, round(avg(goldstein), 3) AS goldstein_mean "
-                "FROM (SELECT a, unnest(rc) AS r, goldstein FROM (SELECT unnest(actor_countries) AS a, "
-                f"recipient_countries AS rc, goldstein FROM events WHERE {where})) "
-                "WHERE a IS NOT NULL AND r IS NOT NULL AND a <> r "
-                "GROUP BY 1, 2 ORDER BY events DESC, actor, recipient LIMIT ?", [*params, limit])
+            return [{"actor": a, "recipient": r, "events": n, "goldstein_mean": g}
+                    for a, r, n, g in self._pair_counts(flt, "actor_countries", "recipient_countries", limit, 3)]
 
         return self.cached(("topdyads", flt.key(), limit), compute)
 
     def network(self, flt: EventFilter, limit: int = 60, level: str = "country") -> list[dict[str, Any]]:
-        where, params = self.where(flt)
         acol, rcol = ("actor_countries", "recipient_countries") if level == "country" else \
             ("actor_codes", "recipient_codes")
 
         def compute() -> list[dict[str, Any]]:
-            return self.rows(
-                "SELECT a AS source, r AS target, count(*) AS weight, round(avg(goldstein), 2) AS goldstein "
-                f"FROM (SELECT a, unnest(rc) AS r, goldstein FROM (SELECT unnest({acol}) AS a, {rcol} AS rc, "
-                f"goldstein FROM events WHERE {where})) WHERE a IS NOT NULL AND r IS NOT NULL AND a <> r "
-                "GROUP BY 1, 2 ORDER BY weight DESC, source, target LIMIT ?", [*params, limit])
+            return [{"source": a, "target": r, "weight": n, "goldstein": g}
+                    for a, r, n, g in self._pair_counts(flt, acol, rcol, limit, 2)]
 
         return self.cached(("network", flt.key(), limit, level), compute)
 
