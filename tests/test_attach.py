@@ -171,3 +171,43 @@ def test_object_made_root_under_a_date_is_the_verbs_object():
                heads=[1, 3, 3, 3, 3, 6, 6], deps=["det", "nsubj", "aux:tense", "ROOT", "obl:mod", "det", "ROOT"],
                pos=["DET", "NOUN", "AUX", "VERB", "NOUN", "DET", "NOUN"])
     assert _hint_heads("obj", doc2[3], cues, passive=False, rules=[]) == []
+
+
+@pytest.fixture(scope="module")
+def code():
+    from dragoman.ingest import document_from_text
+    from dragoman.pipeline import Pipeline, PipelineConfig
+
+    pipes = {lang: Pipeline(PipelineConfig(lang=lang)) for lang in ("en", "fr")}
+
+    def run(lang: str, text: str, type_: str):
+        doc = next(iter(pipes[lang]([document_from_text(text, doc_id="t")])))
+        found = [e for e in doc.events if e.type == type_]
+        assert found, [(e.type, e.evidence[0].rule) for e in doc.events]
+        return found[0]
+
+    return run
+
+
+# the participants already on the event are left out of its other roles (keys computed once per event)
+@pytest.mark.parametrize("lang,text,reporters", [
+    ("en", "The Kremlin said that Russia had attacked Ukrainian troops.", ["RUSGOV"]),
+    ("en", "Russia said Russia had attacked Ukrainian troops.", []),
+    ("fr", "Le Kremlin a affirmé que la Russie avait attaqué des soldats ukrainiens.", ["RUSGOV"]),
+    ("fr", "La Russie a affirmé que la Russie avait attaqué des soldats ukrainiens.", []),
+])
+def test_reporter_who_is_a_participant_is_not_a_source(code, lang, text, reporters):
+    ev = code(lang, text, "ASSAULT")
+    assert [a.code for a in ev.reported_by] == reporters
+    assert {a.country for a in ev.actor} == {"RUS"} and {a.country for a in ev.recipient} == {"UKR"}
+
+
+@pytest.mark.parametrize("lang,text,recipient,rule", [
+    ("en", "Nigerian soldiers burned houses in Chad.", "TCD", "location-recipient"),
+    ("fr", "Les troupes serbes ont bombardé des villages en Bosnie vendredi.", "BIH", "location-recipient"),
+    ("en", "Turkey promised to send aid to Syria.", "SYR", "complement-recipient"),
+])
+def test_recipient_from_place_or_complement(code, lang, text, recipient, rule):
+    ev = code(lang, text, "AGREE" if "promised" in text else "ASSAULT")
+    assert {a.country for a in ev.recipient} == {recipient} and rule in ev.evidence[0].rule
+    assert not {a.country for a in ev.actor} & {recipient}

@@ -763,7 +763,8 @@ def attach(match: Any, head_tok: Token, idx: MentionIndex, lang: str, *,
             for n in nouns:
                 recips.extend(_collect(rec_preps, [n], idx, cues, passive=False, rules=[],
                                        explicit=frozenset()))
-        recips = [r for r in recips if r.key() not in {a.key() for a in actors}]
+        akeys = {a.key() for a in actors}
+        recips = [r for r in recips if r.key() not in akeys]
         if recips:
             rules.append("complement-recipient")
 
@@ -791,12 +792,13 @@ def attach(match: Any, head_tok: Token, idx: MentionIndex, lang: str, *,
     # "Serbia lifted a curfew in Montenegro", "frappes à Gaza": a material action with no target
     # is aimed at the country where it happens (never for meetings and statements)
     if not recips and entry.quad_class in (2, 4) and not args.destination and not args.symmetric:
+        acountries = {a.actor.country for a in actors}
         for tok in toks:
             for p, n in syntax.preps(tok):
                 if p in cues.locative_preps or p in cues.destination_preps:
                     for part in np_participants(n, idx, cues, "location"):
                         if part.mention is not None and part.mention.kind in _STATE_KINDS and \
-                                part.actor.country not in {a.actor.country for a in actors}:
+                                part.actor.country not in acountries:
                             recips.append(_as_country(part, "location"))
         if recips:
             rules.append("location-recipient")
@@ -856,8 +858,9 @@ def attach(match: Any, head_tok: Token, idx: MentionIndex, lang: str, *,
         span_range = range(match.token_start, match.token_end)
         objs = [o for o in (syntax.objects(head_tok) if not passive else []) if o.i not in span_range]
         if objs and not any(m for o in objs for t in o.subtree for m in idx.at(t.i)):
+            akeys = {a.key() for a in actors}
             prev = [p for p in previous_event_actors(objs[0], objs[0].lemma_.lower() in cues.act_nouns)
-                    if p.key() not in {a.key() for a in actors}]
+                    if p.key() not in akeys]
             if prev:
                 recips = [Participant(p.actor, p.mention, "object-event-anaphora") for p in prev]
                 rules.append("object-event-anaphora")
@@ -876,8 +879,8 @@ def attach(match: Any, head_tok: Token, idx: MentionIndex, lang: str, *,
         recips = [r for r in recips if r.key() not in akeys]
     res.actors, res.recipients = _ordered(actors), _ordered(recips)
     pred = head_tok if not is_noun else (syntax.governing_noun_verb(head_tok)[0] or head_tok)
-    res.reported_by = [p for p in reporters(pred, idx, cues)
-                       if p.key() not in {a.key() for a in actors + recips}]
+    taken = {p.key() for p in actors + recips}
+    res.reported_by = [p for p in reporters(pred, idx, cues) if p.key() not in taken]
     if res.reported_by:
         rules.append("reported-speech")
     res.rules = rules
