@@ -211,3 +211,90 @@ def test_recipient_from_place_or_complement(code, lang, text, recipient, rule):
     ev = code(lang, text, "AGREE" if "promised" in text else "ASSAULT")
     assert {a.country for a in ev.recipient} == {recipient} and rule in ev.evidence[0].rule
     assert not {a.country for a in ev.actor} & {recipient}
+
+
+def _code(text: str, lang: str):
+    from dragoman.ingest import document_from_text
+    from dragoman.pipeline import Pipeline, PipelineConfig
+
+    return next(iter(Pipeline(PipelineConfig(lang=lang))([document_from_text(text, doc_id="t")])))
+
+
+def test_subject_swallowed_by_a_fronted_phrase_is_repaired_en(parse):
+    # the sm model makes "government" a conjunct of "Hostilities" inside the fronted "Following…"
+    # phrase, and "agreed" has no subject: the conjuncts after the comma are its subject
+    text = ("Following the adoption of a Protocol of Agreement (PA) on Suspension of Hostilities, the Congolese "
+            "government and the M23 have agreed to release prisoners.")
+    heads, rule = _subjects(parse, "en", text, "agreed")
+    assert heads == ["government", "M23"] and rule == "subject-repair"
+    agree = [e for e in _code(text, "en").events if e.type == "AGREE"]
+    assert agree and "COD" in {a.country for a in agree[0].actor}
+
+
+def test_subject_repair_leaves_parsed_subjects_and_noun_phrases_alone(parse):
+    # a parsed subject is kept as it is; a fronted phrase's own nouns never become the subject
+    heads, rule = _subjects(parse, "en", "After the signing of the accord, the Nepalese government agreed to "
+                            "open the roads.", "agreed")
+    assert heads == ["government"] and rule == "subject"
+    doc = parse("en", "Aid donated to Iraq.")
+    assert syntax.lost_subject(_tok(doc, "donated")) == []
+
+
+def test_verbless_parse_takes_the_root_noun_as_subject_en(parse):
+    # "Doctors" parsed as the root and "donated" as a participle of "charities": the lost main verb
+    text = "Doctors from two German charities donated and personally delivered medicine to a hospital in Kabul."
+    doc = parse("en", text)
+    assert syntax.lost_main_verb(_tok(doc, "donated"))
+    heads, rule = _subjects(parse, "en", text, "donated")
+    assert heads == ["Doctors"] and rule == "subject-repair"
+    aid = [e for e in _code(text, "en").events if e.type == "AID"]
+    assert aid and {a.country for e in aid for a in e.actor} == {"DEU"}
+    # a reduced passive relative keeps its noun as the thing given
+    doc = parse("en", "Medicine donated by German charities arrived in Kabul.")
+    assert not syntax.lost_main_verb(_tok(doc, "donated"))
+
+
+def test_subject_swallowed_by_a_fronted_phrase_is_repaired_fr():
+    # the same break in a French parse (UD labels): "gouvernement" a conjunct of "protocole"
+    from spacy.tokens import Doc
+
+    nlp = load_nlp("fr")
+    words = ["Avec", "la", "signature", "du", "protocole", ",", "le", "gouvernement", "et", "les", "rebelles",
+             "ont", "accepté", "une", "trêve", "."]
+    heads = [2, 2, 12, 4, 2, 7, 7, 4, 10, 10, 7, 12, 12, 14, 12, 12]
+    deps = ["case", "det", "obl:mod", "case", "nmod", "punct", "det", "conj", "cc", "det", "conj", "aux:tense",
+            "ROOT", "det", "obj", "punct"]
+    pos = ["ADP", "DET", "NOUN", "ADP", "NOUN", "PUNCT", "DET", "NOUN", "CCONJ", "DET", "NOUN", "AUX", "VERB",
+           "DET", "NOUN", "PUNCT"]
+    morphs = [""] * len(words)
+    morphs[11] = "Mood=Ind|Number=Plur|Person=3|Tense=Pres|VerbForm=Fin"
+    morphs[12] = "Gender=Masc|Number=Sing|Tense=Past|VerbForm=Part"
+    doc = Doc(nlp.vocab, words=words, heads=heads, deps=deps, pos=pos, morphs=morphs,
+              sent_starts=[True] + [False] * (len(words) - 1))
+    heads_, rule = find_subjects(doc[12], load_event_cues("fr"))
+    assert [h.text for h in heads_] == ["gouvernement", "rebelles"] and rule == "subject-repair"
+    # without the comma closing the fronted phrase, nothing is guessed
+    words2 = words[:5] + words[6:]
+    heads2 = [h - (h > 5) for i, h in enumerate(heads) if i != 5]
+    doc2 = Doc(nlp.vocab, words=words2, heads=heads2, deps=deps[:5] + deps[6:], pos=pos[:5] + pos[6:],
+               morphs=morphs[:5] + morphs[6:], sent_starts=[True] + [False] * (len(words2) - 1))
+    assert find_subjects(doc2[11], load_event_cues("fr")) == ([], None)
+
+
+def test_preposition_whose_object_became_a_subject_keeps_it_en(parse):
+    # "to" left without object: the sm model made "officers" the subject of "holed"
+    text = ("Chile has granted diplomatic asylum to four Haitian police officers holed up in a diplomatic mission "
+            "since last week's coup, the Chilean embassy said on Monday.")
+    doc = parse("en", text)
+    to = _tok(doc, "to")
+    assert not any(c.dep_ == "pobj" for c in to.children)
+    assert ("to", "officers") in {(p, n.text) for p, n in syntax.preps(_tok(doc, "granted"))}
+    aid = [e for e in _code(text, "en").events if e.type == "AID"]
+    assert aid and {r.country for r in aid[0].recipient} == {"HTI"}
+
+
+def test_asylum_recipient_on_the_a_phrase_fr():
+    text = ("Le Chili a accordé l'asile diplomatique à quatre policiers haïtiens réfugiés dans une mission "
+            "diplomatique depuis le coup d'État de la semaine dernière.")
+    aid = [e for e in _code(text, "fr").events if e.type == "AID"]
+    assert aid and {a.country for a in aid[0].actor} == {"CHL"} and {r.country for r in aid[0].recipient} == {"HTI"}

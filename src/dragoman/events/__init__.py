@@ -477,7 +477,8 @@ def code_document(doc: Document) -> None:
             _fill_countries(actors_out, recips_out, location, entry.type)
             trig = _orig_span(doc, sent, sdoc[m.token_start], sdoc[m.token_end - 1])
             indirect = any(r in att.rules for r in ("coordination-repair", "pair-anaphora", "pronoun",
-                                                    "object-event-anaphora", "adjacency-fallback"))
+                                                    "object-event-anaphora", "adjacency-fallback",
+                                                    "subject-repair"))
             feats = Features(
                 trigger_pos=entry.pos, phrase=entry.is_phrase, has_actor=bool(att.actors),
                 has_recipient=bool(att.recipients), symmetric=entry.args.symmetric, status=st.status,

@@ -229,7 +229,8 @@ def find_subjects(v: Token, cues: EventCues, depth: int = 0) -> tuple[list[Token
         return [], None
     head = v.head
     if head == v:
-        return [], None
+        lost = syntax.lost_subject(v)
+        return (lost, "subject-repair") if lost else ([], None)
     if v.dep_ in ("acomp", "attr") and head.pos_ in ("VERB", "AUX"):
         # English copula complement: "Syria says it is **willing** to withdraw" (the subject hangs
         # on "is"; French UD puts it on the adjective itself)
@@ -286,6 +287,9 @@ def find_subjects(v: Token, cues: EventCues, depth: int = 0) -> tuple[list[Token
         return stranded, "subject"
     if syntax.perfect_participle_on_subject(v):
         return [head], "subject"
+    lost = syntax.lost_subject(v)
+    if lost:
+        return lost, "subject-repair"
     return [], None
 
 
@@ -711,7 +715,7 @@ def attach(match: Any, head_tok: Token, idx: MentionIndex, lang: str, *,
                                   fallback=previous_actors)
             if passive and actors:
                 rules.append("passive-agent")
-            elif actors and "subject" not in rules and not any(r.startswith(("xcomp", "conj", "relcl", "advcl", "finite"))
+            elif actors and "subject" not in rules and not any(r.startswith(("xcomp", "conj", "relcl", "advcl", "finite", "subject-"))
                                                                for r in rules):
                 rules.append("subject")
             recips = _collect(rec_hints, toks, idx, cues, passive=passive, rules=rules, explicit=explicit,
@@ -737,7 +741,7 @@ def attach(match: Any, head_tok: Token, idx: MentionIndex, lang: str, *,
                         rules.append("participle-host")
         if head_tok.dep_ == "acl" and "Part" in head_tok.morph.get("VerbForm") and not recips \
                 and not active_participle and head_tok.head.pos_ in ("NOUN", "PROPN") \
-                and not syntax.perfect_participle_on_subject(head_tok):
+                and not syntax.perfect_participle_on_subject(head_tok) and not syntax.lost_main_verb(head_tok):
             recips = np_participants(head_tok.head, idx, cues, "participle-patient")
             if recips:
                 rules.append("participle")

@@ -48,7 +48,7 @@ FEATURE_VALUES: dict[str, tuple[str, ...]] = {
 # made held-out ECE and Brier worse, so they are measured (``event_features``) but not fitted.
 FITTED_FEATURES: tuple[str, ...] = ("type", "lang")
 _INDIRECT_RULES = ("coordination-repair", "pair-anaphora", "pronoun", "object-event-anaphora",
-                   "adjacency-fallback", "location-recipient", "destination", "swap")
+                   "adjacency-fallback", "subject-repair", "location-recipient", "destination", "swap")
 _EPS = 1e-3
 
 

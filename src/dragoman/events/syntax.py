@@ -149,12 +149,31 @@ def preps(token: Token) -> Iterator[tuple[str, Token]]:
                     for y in x.children:
                         if y.dep_ == "pobj":
                             yield f"{word} {x.lower_}", y
+            stranded = stranded_object(c)
+            if stranded is not None:
+                yield norm_prep(c.lower_), stranded
         elif c.dep_ in OBL or c.dep_ == "obl:agent":
             case = [x for x in c.children if x.dep_ == "case" and x.i < c.i]
             if case:
                 fixed = [x for x in case[0].children if x.dep_ == "fixed"]
                 word = case[0].lower_ + ("".join(" " + f.lower_ for f in fixed))
                 yield norm_prep(word), c
+
+
+def stranded_object(prep: Token) -> Token | None:
+    """ "granted asylum **to** five army officers holed up in a residence": the parser made the noun
+    after a preposition the subject of the participle that follows it (hung elsewhere, or under the
+    preposition as ``pcomp``) and left the preposition with no object. A preposition with no object,
+    followed by a noun phrase that is the subject of the next verb, takes that noun as its object."""
+    if prep.dep_ not in ("prep", "dative") or prep.pos_ != "ADP" or \
+            any(c.dep_ != "pcomp" or c.pos_ != "VERB" for c in prep.children):
+        return None
+    doc = prep.doc
+    for t in doc[prep.i + 1:min(prep.i + 8, prep.sent.end)]:
+        if t.dep_ in SUBJ and t.pos_ in ("NOUN", "PROPN") and t.left_edge.i == prep.i + 1 \
+                and t.head.i > t.i and t.head.dep_ in ("advcl", "acl", "relcl", "ccomp", "conj", "pcomp"):
+            return t
+    return None
 
 
 def prep_of(noun: Token) -> str | None:
@@ -258,3 +277,100 @@ def swallowed_clause_object(tok: Token) -> Token | None:
             and any(c.dep_ in SUBJ and c.i < tok.i for c in tok.children):
         return head
     return None
+
+
+# Links that keep a token inside the noun phrase of its head (both label sets).
+_NP_LINKS = {"compound", "amod", "nummod", "flat", "flat:name", "flat:foreign", "appos", "nmod", "nmod:poss",
+             "poss", "det"}
+
+
+def _finite(verb: Token) -> bool:
+    """A finite (not imperative) verb form, itself or through its auxiliary ("have agreed", "ont accepté")."""
+    if "Imp" in verb.morph.get("Mood"):
+        return False
+    return "Fin" in verb.morph.get("VerbForm") or any(
+        c.dep_ in AUX and "Fin" in c.morph.get("VerbForm") for c in verb.children)
+
+
+def lost_main_verb(v: Token) -> bool:
+    """ "Doctors from two aid groups **donated** and delivered goods": the English sm model reads the
+    sentence as a noun phrase (root "Doctors") and the verb as a participle modifying the last noun.
+    A past participle with no auxiliary, agent or subject, hung after a noun of a verbless sentence, is
+    its lost main verb when it takes an object or is coordinated with a finite verb (a reduced
+    passive relative, "aid donated to Iraq", has neither)."""
+    if v.dep_ != "acl" or v.pos_ != "VERB" or "Part" not in v.morph.get("VerbForm") \
+            or "Past" not in v.morph.get("Tense") or not v.head.i < v.i:
+        return False
+    kids = list(v.children)
+    if any(c.dep_ in AUX or c.dep_ in SUBJ or c.dep_ in SUBJ_PASS or c.dep_ in ("agent", "obl:agent", "mark")
+           for c in kids):
+        return False
+    if not any(c.dep_ in OBJ or (c.dep_ == "conj" and c.pos_ == "VERB" and "Fin" in c.morph.get("VerbForm"))
+               for c in kids):
+        return False
+    t = v.head
+    for _ in range(12):
+        if t.pos_ not in ("NOUN", "PROPN", "ADP", "NUM"):
+            return False
+        if t.head == t:
+            return t.pos_ in ("NOUN", "PROPN")
+        t = t.head
+    return False
+
+
+def lost_subject(v: Token) -> list[Token]:
+    """The subject of a finite verb the parser left without one, or [].
+
+    The subject is the noun phrase just before the verb (through auxiliaries, negation, adverbs and
+    clitics) when that phrase is no other verb's subject or object:
+
+    - a verbless parse ("Doctors from two aid groups donated and delivered…", see ``lost_main_verb``):
+      the root noun phrase;
+    - a fronted phrase that swallowed the subject as a conjunct ("With the signing of a memorandum on
+      X, the government and the rebels have agreed": "government" parsed as a conjunct of
+      "memorandum"): the conjuncts after the comma that closes the fronted phrase.
+    """
+    doc = v.doc
+    if lost_main_verb(v):
+        t = v.head
+    else:
+        if v.dep_ != "ROOT" or v.pos_ not in ("VERB", "AUX") or not _finite(v) \
+                or any(c.dep_ in ("auxpass", "aux:pass", "expl") for c in v.children):
+            return []
+        j = v.i - 1
+        while j >= v.sent.start:
+            t = doc[j]
+            if t.head == v and (t.dep_ in AUX or t.dep_ == "neg" or t.pos_ in ("ADV", "PART")
+                                or t.pos_ == "PRON" and t.dep_.startswith(("expl", "obj", "iobj"))):
+                j -= 1
+                continue
+            break
+        if j < v.sent.start:
+            return []
+        t = doc[j]
+    if t.pos_ not in ("NOUN", "PROPN"):
+        return []
+    crossed: list[Token] = []  # heads of the conjunctions climbed through
+    for _ in range(12):
+        h = t.head
+        if h == t:
+            break
+        if t.dep_ in _NP_LINKS and h.pos_ in ("NOUN", "PROPN"):
+            t = h
+        elif t.dep_ == "pobj" and h.dep_ == "prep" and h.head.pos_ in ("NOUN", "PROPN"):
+            t = h.head
+        elif t.dep_ == "conj" and h.pos_ in ("NOUN", "PROPN"):
+            crossed.append(h)
+            t = h
+        else:
+            break
+    if t.dep_ == "ROOT":
+        return [t] if t.pos_ in ("NOUN", "PROPN") and t != v else []
+    if t.dep_ in SUBJ or t.dep_ in SUBJ_PASS or t.dep_ in OBJ or t.dep_ in IOBJ or not crossed:
+        return []
+    members = sorted(conjuncts(crossed[-1])[1:], key=lambda x: x.i)
+    for k, m in enumerate(members):
+        edge = m.left_edge
+        if edge.lower_ == "," or edge.i > v.sent.start and doc[edge.i - 1].lower_ == ",":
+            return members[k:]
+    return []
