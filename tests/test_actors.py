@@ -404,3 +404,10 @@ def test_northern_ireland_is_the_united_kingdom(kb):
     assert resolve_phrase("Irlande du Nord", "fr", kb=kb).country == "GBR"
     assert resolve_phrase("Northern Ireland", "en", kb=kb).country == "GBR"
     assert resolve_phrase("Irlande", "fr", kb=kb).country == "IRL"
+
+
+def test_an_article_alone_does_not_join_a_place_to_a_title(run):
+    # "a reçu à Dakar le Premier ministre malien": the capital is where, the title with its own
+    # nationality is the guest; "le" links nothing (unlike "de", "du", "de la")
+    found = by_text(run("Le président sénégalais a reçu mardi à Dakar le Premier ministre malien.", "fr"))
+    assert "Dakar" in found and found["Premier ministre malien"].actor.country == "MLI"

@@ -284,3 +284,17 @@ def test_verb_tagged_as_noun_under_its_own_object_keeps_subject_and_object(pipe)
                            "le Canada.")
     ev = _one(events, "THREATEN")
     assert _codes(ev.actor) == {"IRN"} and _codes(ev.recipient) == {"CAN"}
+
+
+@pytest.mark.parametrize("text,lang,host,guest", [
+    # the host is the actor of a hosted visit (CAMEO 043 "Host a visit"), the guest its recipient, in
+    # both languages; the md model parses the day as the object and the guest after a place
+    ("Le roi marocain a reçu lundi dans sa résidence d'Ifrane le président mauritanien.", "fr", "MAR", "MRT"),
+    ("Le chancelier allemand a accueilli jeudi à la chancellerie le président polonais.", "fr", "DEU", "POL"),
+    ("The Egyptian president hosted the Jordanian king in Cairo on Monday.", "en", "EGY", "JOR"),
+    ("The Egyptian president received the Jordanian king in Cairo on Monday.", "en", "EGY", "JOR"),
+])
+def test_the_host_of_a_visit_is_its_actor(pipe, text, lang, host, guest):
+    doc = pipe.code_text(text, lang=lang)
+    ev = _one(doc.events, "CONSULT")
+    assert _codes(ev.actor) == {host} and _codes(ev.recipient) == {guest}

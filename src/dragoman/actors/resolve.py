@@ -264,6 +264,10 @@ class Resolver:
             return False  # "Pékin, Washington" are two actors
         if not gap:
             return True
+        if all(g in self.grammar.apposition_articles for g in gap):
+            # an article alone links nothing: "a reçu à Dakar le Premier ministre malien" is a place,
+            # then the guest (the md model hangs the guest on the place as an apposition)
+            return False
         if all(g in self.grammar.linkers for g in gap):
             # "de la Chine" joins a role; two bare countries never ("China of Russia" is not a thing)
             return has_role or it.kind == "role" or it_person or persons > 0 or it.kind == "org" \
