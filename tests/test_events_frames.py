@@ -311,3 +311,66 @@ def test_giving_food_or_toys_is_not_an_offer_to_cooperate(pipe, text, lang):
 ])
 def test_offering_help_or_mediation_is_agree(pipe, text, lang):
     assert "AGREE" in _types_in(pipe, text, lang)
+
+
+# --- senses of trigger words (POPCORN audit of extra events)
+
+@pytest.mark.parametrize("text, lang, type_", [
+    # "à l'aide de", "with the help of" name an instrument, not what is blocked, cut or sought
+    ("Les manifestants ont bloqué les routes de Rennes à l'aide de pneus et de branches.", "fr", "REJECT"),
+    ("Les arbres ont été coupés à l'aide d'une tronçonneuse près de Lyon.", "fr", "SANCTION"),
+    ("The gang sought revenge with the help of hired thugs in Leeds.", "en", "REQUEST"),
+    # exchanging fire is fighting, not talking
+    ("Les rebelles ont échangé des tirs avec l'armée malienne près de Gao.", "fr", "CONSULT"),
+    # pushed back by the police is not a rejection; warning of a storm is no threat
+    ("Lors de la manifestation, les jeunes ont été repoussés par la police avec des grenades lacrymogènes.", "fr",
+     "REJECT"),
+    ("Les journalistes ont averti la population du danger de la tempête.", "fr", "THREATEN"),
+    ("Forecasters warned residents about the danger of the storm.", "en", "ACCUSE"),
+    # residents leaving a town, investigators going to a scene: no retreat of forces
+    ("Plusieurs habitants ont quitté la ville de Nice à bord de bus.", "fr", "RETREAT"),
+    ("Les enquêteurs se sont rendus sur le lieu du drame avec une voiture de la police.", "fr", "RETREAT"),
+    # projectiles thrown at the police are no show of force
+    ("Des projectiles ont été lancés sur les policiers par des jeunes à Lyon.", "fr", "MOBILIZE"),
+])
+def test_other_senses_of_trigger_words(pipe, text, lang, type_):
+    assert type_ not in _types_in(pipe, text, lang)
+
+
+@pytest.mark.parametrize("text, lang, type_", [
+    ("Le Sénat américain a bloqué l'aide à l'Ukraine.", "fr", "REJECT"),
+    ("The Afghan government sought help from NATO.", "en", "REQUEST"),
+    ("Les rebelles ont échangé des tirs avec l'armée malienne près de Gao.", "fr", "ASSAULT"),
+    ("Les troupes russes ont quitté la ville de Kherson.", "fr", "RETREAT"),
+    ("Les rebelles se sont rendus aux forces armées maliennes.", "fr", "RETREAT"),
+])
+def test_political_senses_stay(pipe, text, lang, type_):
+    assert type_ in _types_in(pipe, text, lang)
+
+
+def _statuses(pipe, text, lang, type_):
+    doc = pipe.code_text(text, lang=lang)
+    assert not doc.errors, doc.errors
+    return {e.status for e in doc.events if e.type == type_}
+
+
+@pytest.mark.parametrize("text, lang, type_", [
+    # a negation between the words of a phrase is not part of it: "n'ont pas l'intention de" negates the intent
+    ("Les ministres maliens ont affirmé qu'ils n'ont pas l'intention de céder le pouvoir aux rebelles.", "fr",
+     "AGREE"),
+    # what was prevented or avoided did not happen
+    ("L'armée malienne a empêché un coup d'État à Bamako.", "fr", "ASSAULT"),
+    ("The Malian army prevented a coup in Bamako.", "en", "ASSAULT"),
+])
+def test_negated_intent_and_prevented_acts_are_not_asserted(pipe, text, lang, type_):
+    statuses = _statuses(pipe, text, lang, type_)
+    assert statuses and not statuses & {"occurred", "planned"}
+
+
+def test_smashing_windows_is_not_an_explosion(pipe):
+    assert "ASSAULT" not in _types_in(pipe, "Des jeunes ont explosé les vitres des voitures à coups de batte à Lyon.",
+                                      "fr")
+
+
+def test_a_bomb_exploding_stays_an_attack(pipe):
+    assert "ASSAULT" in _types_in(pipe, "Une bombe a explosé devant l'ambassade de France à Bamako.", "fr")

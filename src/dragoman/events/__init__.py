@@ -427,7 +427,7 @@ def code_document(doc: Document) -> None:
                          previous_event_actors=previous_event_actors, previous_actors=previous_actors,
                          trigger_types=lambda i, types=types_at: types.get(i, set()))
             st = detect_status(head_tok, lang, conditions=entry.type != "THREATEN",
-                               inside=range(m.token_start, m.token_end))
+                               inside=_phrase_tokens(sdoc, m, lang))
             if st.purpose and st.status == "hypothetical" and entry.type == "PROTEST":
                 # "descendus dans la rue pour manifester": taking to the streets to protest is the protest
                 st = replace(st, status="occurred", cue=None)
@@ -528,6 +528,19 @@ def code_document(doc: Document) -> None:
     # confidence becomes the calibrated probability (events/calibration.py); the raw feature
     # score stays in each evidence entry's ``score``
     calibrate_events(doc.events)
+
+
+def _phrase_tokens(sdoc: Any, m: Any, lang: str) -> list[int]:
+    """The tokens of a trigger phrase whose negation is part of its meaning: the whole span, except a
+    negation word the entry does not spell ("ne pas parvenir à un accord" is a failure, but "n'ont pas
+    l'intention de" negates "avoir l'intention")."""
+    from dragoman.events.cues import load_status_cues
+
+    negations = load_status_cues(lang).negation_words
+    spelled = set(m.entry.lemmas)
+    return [i for i in range(m.token_start, m.token_end)
+            if sdoc[i].lower_ not in negations or sdoc[i].lower_ in spelled
+            or (sdoc[i].lemma_ or "").lower() in spelled]
 
 
 def _purpose_host(cand: _Candidate, candidates: list[_Candidate]) -> _Candidate | None:

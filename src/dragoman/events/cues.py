@@ -28,14 +28,16 @@ _EVENT_LIST_KEYS = (
 _EVENT_OPTIONAL_LISTS = ("nonagent_causes", "human_agents", "weapon_cues", "nonpolitical_agents",
                          "protest_events", "protest_cues", "nonprotest_cues", "protest_agents", "theft_cues", "criminal_agents",
                          "war_weapon_cues", "political_cues", "equipment_words", "topic_words",
-                         "kind_nouns", "unaccusative_verbs", "participation_frames", "accompanying_preps")
+                         "kind_nouns", "unaccusative_verbs", "participation_frames", "accompanying_preps",
+                         "instrument_nouns")
 _STATUS_LIST_KEYS = (
     "future_aux", "backshift_aux", "hypothetical_aux", "hedges", "planned_governors",
     "hypothetical_governors", "negating_governors", "negation_words", "condition_marks",
 )
 _STATUS_OPTIONAL_LISTS = ("planned_conditional", "future_endings", "conditional_endings", "planned_adjectives",
                           "present_only_governors", "purpose_marks", "purpose_nouns",
-                          "negation_needs_particle", "negation_particles", "allegation_governors")
+                          "negation_needs_particle", "negation_particles", "allegation_governors",
+                          "preventing_governors")
 
 
 def _read(path: Path) -> dict[str, Any]:
@@ -109,6 +111,7 @@ class EventCues:
     # prepositions that set an act inside an event named by a noun ("threw stones during
     # demonstrations", "lors de manifestations"): the same event when the act is of its type
     accompanying_preps: frozenset[str] = frozenset()
+    instrument_nouns: frozenset[str] = frozenset()  # "à l'aide de", "with the help of": an instrument, not an object
 
     def is_furniture(self, text: str) -> bool:
         return any(p.search(text) for p in self.furniture)
@@ -138,6 +141,7 @@ class StatusCues:
     negation_needs_particle: frozenset[str] = frozenset()
     negation_particles: frozenset[str] = frozenset()
     allegation_governors: frozenset[str] = frozenset()  # "accusé de", "soupçonné du meurtre": alleged, not reported
+    preventing_governors: frozenset[str] = frozenset()  # "éviter la guerre", "prevent a coup": the noun did not happen
 
 
 @lru_cache(maxsize=8)
@@ -214,4 +218,5 @@ def load_status_cues(lang: str) -> StatusCues:
         negation_needs_particle=frozenset(opt["negation_needs_particle"]),
         negation_particles=frozenset(opt["negation_particles"]),
         allegation_governors=frozenset(opt["allegation_governors"]),
+        preventing_governors=frozenset(opt["preventing_governors"]),
     )

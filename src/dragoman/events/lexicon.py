@@ -643,6 +643,15 @@ def _is_participle(token: Any) -> bool:
     return token.tag_ in ("VBN", "VBD", "VBG") or "Part" in token.morph.get("VerbForm")
 
 
+def _instrument_nouns(lang: str) -> frozenset[str]:
+    from dragoman.events.cues import load_event_cues
+
+    try:
+        return load_event_cues(lang).instrument_nouns
+    except DataFileError:
+        return frozenset()  # a language without cues (tests with bare models)
+
+
 def objects_of(token: Any) -> set[str]:
     """Lemmas of the complements of a trigger token, used by ``objects``/``not_objects``.
 
@@ -651,8 +660,12 @@ def objects_of(token: Any) -> set[str]:
     complements ("une salve de roquettes", "fired a barrage of rockets").
     """
     out: set[str] = set()
+    instruments = _instrument_nouns(token.doc.lang_)
 
     def add(tok: Any) -> None:
+        if tok.pos_ in ("NOUN", "PROPN") and tok.dep_ in ("obl", "obl:mod", "obl:arg", "pobj") \
+                and _norm(tok.lemma_ or tok.text) in instruments and any(c.dep_ in ("nmod", "prep") for c in tok.children):
+            return  # "à l'aide de branches", "with the help of smugglers": how, not what
         lem = _norm(tok.lemma_ or tok.text)
         out.add(lem)
         out.add(strip_accents(lem))

@@ -179,6 +179,8 @@ def detect_status(trigger, lang: str, *, conditions: bool = True, inside: range 
             verb, rel = syntax.governing_noun_verb(trigger.head)
         if verb is None:
             return res
+        if rel == "obj" and (verb.lemma_ or verb.lower_).lower() in cues.preventing_governors:
+            res.add("negated", verb.text)  # "ont évité la guerre", "prevented a coup": it did not happen
         p = verb
     _climb(p, cues, res, depth=0, conditions=conditions)
     if res.status == "hypothetical" and not res.conditional:
