@@ -374,3 +374,21 @@ def test_smashing_windows_is_not_an_explosion(pipe):
 
 def test_a_bomb_exploding_stays_an_attack(pipe):
     assert "ASSAULT" in _types_in(pipe, "Une bombe a explosé devant l'ambassade de France à Bamako.", "fr")
+
+
+@pytest.mark.parametrize("text, lang", [
+    ("Le 3 mai, les responsables de l'Alliance pour le Progrès au Mali ont annoncé la dissolution de leur "
+     "organisation.", "fr"),
+    ("The leaders of the Malian Socialist Party dissolved their party on Monday.", "en"),
+])
+def test_dissolving_ones_own_organisation_is_not_coercion(pipe, text, lang):
+    assert "COERCE" not in _types_in(pipe, text, lang)
+
+
+@pytest.mark.parametrize("text, lang", [
+    ("Le gouvernement malien a annoncé la dissolution du parti d'opposition.", "fr"),
+    ("Le gouvernement malien a dissous le parti d'opposition.", "fr"),
+    ("The Malian government dissolved the opposition party on Monday.", "en"),
+])
+def test_dissolving_another_organisation_is_coercion(pipe, text, lang):
+    assert "COERCE" in _types_in(pipe, text, lang)

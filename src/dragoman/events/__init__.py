@@ -256,6 +256,7 @@ def _frame_check(entry: Any, head_tok: Any, span: Any, sent_index: int, att: Any
         aspectual,
         equipment,
         ordinary_crime,
+        own_thing,
         place_name,
         protest_frame,
         protest_topic,
@@ -264,7 +265,7 @@ def _frame_check(entry: Any, head_tok: Any, span: Any, sent_index: int, att: Any
     )
 
     why = protest_frame(entry, head_tok, span, sent_index, frames, cues) or place_name(head_tok, cues) \
-        or aspectual(entry, head_tok)
+        or aspectual(entry, head_tok) or own_thing(entry, head_tok)
     if not why and entry.type in ("ASSAULT", "COERCE", "PROTEST"):
         why = topic(head_tok, cues) or protested_clause(head_tok, att.actors, cues)
     if not why and entry.type == "ASSAULT":

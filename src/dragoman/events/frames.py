@@ -251,6 +251,21 @@ def aspectual(entry: Any, head: Any) -> str | None:
     return None
 
 
+def own_thing(entry: Any, head: Any) -> str | None:
+    """An entry with ``args.not_own`` acting on what its actor owns ("ont annoncé la dissolution de leur
+    organisation", "dissolved its own party"): a voluntary act, not coercion of anyone."""
+    if not entry.args.not_own:
+        return None
+    for c in head.children:
+        if c.dep_ not in ("obj", "dobj", "nmod", "obl", "obl:arg", "prep", "nsubj:pass", "nsubjpass"):
+            continue
+        for t in (c, *c.children):  # "of their party": prep -> pobj
+            if any(g.dep_ in ("poss", "nmod:poss", "det:poss") or (g.dep_ == "det" and "Yes" in g.morph.get("Poss"))
+                   for g in t.children):
+                return f"'{head.text}' of its own '{t.text}': voluntary, not coercion"
+    return None
+
+
 def place_name(head: Any, cues: Any) -> str | None:
     """An event noun that only says what kind of place or vehicle another noun is ("maison de
     détention", "salle de réunion", "voiture de patrouille", "avion de combat"): no event."""

@@ -79,7 +79,7 @@ _POS_COMPAT: dict[str, frozenset[str]] = {
 }
 _ARG_ROLES = frozenset({"obj", "iobj", "nsubj", "poss", "comp"})
 _ARGS_KEYS = ("recipient", "actor", "destination", "symmetric", "objects", "not_objects", "swap", "frame",
-              "actor_sectors", "official")
+              "actor_sectors", "official", "not_own")
 # Sense frames an entry may require (``args.frame``): the word is an event of its type only
 # inside that frame ("une marche" is a protest only among protest words; see events/frames.py).
 FRAMES = frozenset({"protest"})
@@ -146,6 +146,7 @@ class TriggerArgs:
     frame: str | None = None  # a sense frame the trigger needs ("protest")
     actor_sectors: tuple[str, ...] = ()  # the event needs an actor of one of these sectors
     official: str | None = None  # CAMEO code of the event when every actor is a government
+    not_own: bool = False  # the act on the actor's own thing ("dissoudre leur organisation") is voluntary
 
 
 @dataclass(frozen=True)
@@ -300,7 +301,7 @@ def _parse_args(raw: Any, fail: Any, cameo: dict[str, CameoRow]) -> TriggerArgs:
                 fail(f"args.{key}: {v!r} is not one of {sorted(_ARG_ROLES)} or 'prep:<word>'")
         roles[key] = vals
     flags: dict[str, bool] = {}
-    for key in ("destination", "symmetric", "swap"):
+    for key in ("destination", "symmetric", "swap", "not_own"):
         val = raw.get(key, False)
         if not isinstance(val, bool):
             fail(f"args.{key} must be true or false")
