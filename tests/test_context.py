@@ -179,6 +179,18 @@ def test_ethnic_group_takes_the_country_of_its_context(pipe, lang, text, word):
     assert "ethnic" in (actor.entry or "")
 
 
+@pytest.mark.parametrize("lang,text,word", [
+    ("en", "Ethnic Hungarians have vowed to keep their schools near Slovakia's border with Austria, "
+           "Slovak officials said.", "Hungarians"),
+    ("fr", "Des Hongrois de souche ont promis de garder leurs écoles près de la frontière entre la Slovaquie "
+           "et l'Autriche, ont indiqué des responsables slovaques.", "Hongrois"),
+])
+def test_ethnic_group_takes_the_document_country_when_its_sentence_has_two(pipe, lang, text, word):
+    # two countries in the sentence, but the document is about Slovakia (named twice): the group lives there
+    actor = _mention(_doc(pipe, text, lang), word)
+    assert actor.country == "SVK" and actor.entry.startswith("context:document:SVK")
+
+
 def test_plain_demonym_keeps_its_country(pipe):
     actor = _mention(_doc(pipe, "Serbs staged a protest against the government of Croatia.", "en"), "Serbs")
     assert actor.country == "SRB"

@@ -18,6 +18,7 @@ from dragoman.nlp import ents_between
 from dragoman.schema import ActorMention, Document
 
 CONTEXT_PREFIX = "context:"
+ETHNIC_PREFIX = "ethnic"  # set by the resolver on "ethnic Albanians", "Turcs de souche"
 _TAKERS = frozenset(("role", "person", "group"))
 # Dependencies that leave a noun phrase: clauses and coordinated phrases are other participants.
 _PHRASE_STOP = frozenset(("relcl", "acl", "acl:relcl", "advcl", "ccomp", "xcomp", "conj", "cc", "parataxis",
@@ -152,7 +153,12 @@ def _context_country(m: ActorMention, sent: Any, clues: list[tuple[int, str]], p
     if len({c for _t, c in clues}) > 1:
         # countries compete: the people of the scene (nationality + role/person) may still agree
         # ("an Argentine judge ordered ex-president X ... arms sales to Croatia"), else no guess
-        return "participants", _unique(Counter(participants))
+        agreed = _unique(Counter(participants))
+        if agreed is None and (m.actor.entry or "").startswith(ETHNIC_PREFIX):
+            # an ethnic group lives in the country the document is about, whatever its sentence's
+            # neighbours ("ethnic Albanians ... near Macedonia's border with Bulgaria")
+            return "document", doc_country
+        return "participants", agreed
     return "document", doc_country
 
 

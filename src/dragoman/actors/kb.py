@@ -344,6 +344,9 @@ class Grammar:
     # "ethnic Albanians", "Albanais de souche": an ethnicity, not the nationals of a state
     ethnic_before: frozenset[str] = frozenset()
     ethnic_after: tuple[tuple[str, ...], ...] = ()
+    # demonyms that also name a people living across borders ("Serbs", "Albanais"): next to a place
+    # ("Bosnian Serbs", "Serbes de Bosnie", "Kosovo Albanians") the place gives the country
+    ethnonyms: frozenset[str] = frozenset()
 
 
 class ActorKB:
@@ -360,6 +363,8 @@ class ActorKB:
         self.family_name_first: frozenset[str] = frozenset()
         self.surnames_of: dict[str, list[str]] = {}
         self.country_synonyms: dict[str, str] = {}
+        # per language: folded head noun of an organisation name -> (sector with a country, code without)
+        self.org_heads: dict[str, dict[str, tuple[str | None, str | None]]] = {}
         self.user_entries: list[Entry] = []
         self._patterns: list[tuple[str, str, Entry, bool]] = []  # (lang or "*", pattern, entry, override)
         self._index: dict[str, PhraseIndex] = {}
@@ -476,6 +481,7 @@ def load_builtins(kb: ActorKB) -> None:
     _load_organisations(kb, DATA / "common" / "organisations.yaml")
     for lang in LANGS:
         _load_roles(kb, DATA / lang / "roles.tsv", lang)
+        _load_org_heads(kb, DATA / lang / "org_heads.tsv", lang)
 
 
 def _load_naming(kb: ActorKB, path: Path) -> None:
@@ -632,6 +638,22 @@ def _load_roles(kb: ActorKB, path: Path, lang: str) -> None:
         kb.add(entry, {lang: forms})
 
 
+def _load_org_heads(kb: ActorKB, path: Path, lang: str) -> None:
+    from dragoman.actors.text import fold
+
+    heads: dict[str, tuple[str | None, str | None]] = {}
+    for no, cells in read_tsv(path, 2):
+        where = f"{path}:{no}"
+        sector = check_sector(cells[1], where)
+        code = check_code(cells[2], where) if len(cells) > 2 and cells[2] else None
+        if code and code[:3] not in NONSTATE_CODES:
+            raise DataFileError(f"code {code} is not a non-state code ({'/'.join(NONSTATE_CODES)})", where=where)
+        if sector is None:
+            raise DataFileError("missing sector", where=where)
+        heads[fold(cells[0])] = (sector, code)
+    kb.org_heads[lang] = heads
+
+
 def _load_grammar(kb: ActorKB, path: Path, lang: str) -> None:
     data = load_yaml(path)
     where = f"{path}:1"
@@ -652,6 +674,7 @@ def _load_grammar(kb: ActorKB, path: Path, lang: str) -> None:
             honorifics=frozenset(fold(w) for w in data.get("honorifics") or ()),
             ethnic_before=frozenset(fold(w) for w in data.get("ethnic_before") or ()),
             ethnic_after=tuple(tuple(fold(x) for x in str(w).split()) for w in data.get("ethnic_after") or ()),
+            ethnonyms=frozenset(" ".join(subtokens(w)) for w in data.get("ethnonyms") or ()),
         )
     except (KeyError, TypeError) as err:
         raise DataFileError(f"missing or bad key {err}", where=where) from err

@@ -32,6 +32,9 @@ _PERSON_LABELS = frozenset(("PER", "PERSON"))
 _ORG_LABELS = frozenset(("ORG", "FAC"))
 _NOT_NAMES = frozenset(("DATE", "TIME", "CARDINAL", "ORDINAL", "MONEY", "PERCENT", "QUANTITY"))
 _SUBJ = frozenset(("nsubj", "nsubj:pass", "nsubjpass"))
+# sectors of the state and of armed forces: a role word of these before an organisation's head
+# noun makes the organisation theirs ("Military Council")
+_STATE_SECTORS = frozenset(("GOV", "MIL", "COP", "JUD", "LEG", "SPY", "PRM", "REB", "UAF"))
 
 
 @dataclass
@@ -176,6 +179,10 @@ class Resolver:
             if ent.end <= lo or ent.start >= hi:
                 continue
             inside = [it for it in items if it.start >= ent.start and it.end <= ent.end]
+            if ent.label_ in _PERSON_LABELS and inside and inside[-1].kind == "demonym" and all(
+                    it.kind in ("nationality", "demonym", "country") for it in inside) and sum(
+                    it.end - it.start for it in inside) == sum(1 for t in ent if t.pos_ != "DET"):
+                continue  # "Bosnian Serbs", "Kosovo Albanians" tagged as a person: a people, not a name
             if ent.label_ in _PERSON_LABELS:
                 # a surname inside a longer name is someone else ("Hunter Biden" is not Joe Biden);
                 # a role word inside a name after its start is part of it ("Tom King")
@@ -200,6 +207,15 @@ class Resolver:
                     if run:
                         new.append(self._unknown(doc, run[0], run[-1] + 1, state))
                         run = []
+            elif ent.label_ in _ORG_LABELS and (org := self._unknown_org(doc, ent, inside, items)) is not None:
+                # "the Association of African Jurists", "Kenya Anti-Corruption Commission": one actor
+                for it in items:
+                    if it.start < org.start or it.end > org.end:
+                        continue
+                    drop.add(id(it))
+                    for i in range(it.start, it.end):
+                        covered.pop(i, None)
+                new.append(org)
             elif ent.label_ in _ORG_LABELS and inside and all(it.kind in ("country", "nationality") for it in inside) \
                     and not any(it.start < ent.end and it.end > ent.start and it not in inside for it in items) \
                     and sum(1 for t in ent if fold(t.text) not in self.grammar.determiners) > sum(
@@ -207,6 +223,7 @@ class Resolver:
                 # a country inside an organisation's name ("Bank of Korea") is not an actor
                 drop.update(id(it) for it in inside)
         items = [it for it in items if id(it) not in drop] + new
+        items = self._unnamed_orgs(tokens, doc, items, lo, hi)
         # surnames met earlier in the document, when no dictionary entry covered them
         taken = {i for it in items for i in range(it.start, it.end)}
         for t in tokens:
@@ -216,6 +233,92 @@ class Resolver:
                     items.append(Item(t.i, t.i + 1, "ref", ref=ref[0]))
         items.sort(key=lambda it: it.start)
         return items
+
+    def _unnamed_orgs(self, tokens: Any, doc: Any, items: list[Item], lo: int, hi: int) -> list[Item]:
+        """Organisation names the entity recogniser missed: a capitalised head noun of
+        ``org_heads.tsv`` after a run of capitalised compound words ("the Ghana Anti-Corruption
+        Commission"), read as an organisation entity."""
+        heads = self.kb.org_heads.get(self.lang)
+        if not heads:
+            return items
+        for t in tokens:
+            if not t.text[:1].isupper() or fold(t.text) not in heads or t.ent_type_ or t.pos_ != "PROPN":
+                continue
+            start = t.i
+            while start - 1 >= lo and (doc[start - 1].text == "-" or (
+                    doc[start - 1].dep_ in ("compound", "amod", "nmod") and doc[start - 1].head.i >= t.i
+                    and doc[start - 1].text[:1].isupper() and not doc[start - 1].ent_type_)
+                    or (doc[start - 1].ent_type_ in ("GPE", "NORP") and doc[start - 1].head.i >= t.i)):
+                start -= 1
+            if start == t.i or start < lo:
+                continue
+            span = doc[start:t.i + 1]
+            if span.root.i != t.i:
+                continue
+            inside = [it for it in items if it.start >= start and it.end <= t.i + 1]
+            org = self._unknown_org(doc, span, inside, items)
+            if org is not None:
+                items = [it for it in items if not any(it is x for x in inside)] + [org]
+        return items
+
+    def _unknown_org(self, doc: Any, ent: Any, inside: list[Item], items: list[Item]) -> Item | None:
+        """An organisation entity no dictionary knows, named by a generic head noun
+        (``data/<lang>/org_heads.tsv``): its country and the head's sector when its name carries one
+        country ("Commission kényane de lutte contre la corruption" KEN GOV), else the head's
+        non-state code ("Forum mondial de l'eau" NGO) or, for a state body, the sector alone."""
+        heads = self.kb.org_heads.get(self.lang)
+        root = ent.root
+        head = heads.get(fold(root.text)) if heads and root.text[:1].isupper() else None
+        if head is None:
+            return None
+        sector, code = head
+        for it in inside:
+            if it.kind not in _COUNTRYISH and it.kind != "role":
+                return None  # a known organisation or person inside: theirs
+            if it.kind == "role" and it.start <= root.i < it.end and (code is None or it.end - it.start > 1):
+                return None  # "the Interior Ministry", "National Security Council": a known body
+            if it.kind == "role" and it.end <= root.i and it.entry.sector in _STATE_SECTORS:
+                return None  # "Military Council", "Police Federation": the role words compose
+        if any(it.start < ent.end and it.end > ent.start and not (it.start >= ent.start and it.end <= ent.end)
+               for it in items):
+            return None
+        countries = {it.entry.country for it in inside if it.kind in _COUNTRYISH and it.entry.country}
+        if len(countries) > 1:
+            return None
+        start = ent.start
+        while start < root.i and fold(doc[start].text) in self.grammar.determiners | {"the", "l", "le", "la", "les"}:
+            start += 1
+        end = ent.end
+        if start == root.i and end == root.i + 1 and self.grammar.adjective_after_noun:
+            # "le Comité de suivi de l'accord de paix": the recogniser often keeps only "Comité"; the
+            # name runs over the head's adjectives and "de" complements
+            for c in root.rights:
+                if c.dep_ == "amod" or (c.dep_.startswith("nmod") and any(
+                        g.dep_ == "case" and fold(g.text) in self.grammar.linkers for g in c.children)):
+                    last = max(x.i for x in c.subtree)
+                    if c.left_edge.i <= end and not any(
+                            x.start < last + 1 and x.end > end for x in items if x.kind in ("org", "person", "surname")):
+                        end = max(end, last + 1)
+                        continue
+                break
+            inside = [it for it in items if it.start >= start and it.end <= end]
+            if any(it.kind not in _COUNTRYISH and it.kind != "role" for it in inside) or len(
+                    {it.entry.country for it in inside if it.entry and it.entry.country}) > 1:
+                return None
+            countries = {it.entry.country for it in inside if it.entry and it.entry.country}
+        if start == root.i and end == root.i + 1:
+            return None  # "the Commission", "le Comité": a head noun alone names no one in particular
+        name = doc[start:end].text
+        key = fold(root.text)
+        if countries:
+            country = next(iter(countries))
+            entry = Entry(id=f"org-head:{self.lang}:{key}", kind="org", country=country, sector=sector,
+                          code=country + sector, names={self.lang: [name]})
+        elif code:
+            entry = Entry(id=f"org-head:{self.lang}:{key}", kind="org", code=code, names={self.lang: [name]})
+        else:
+            entry = Entry(id=f"org-head:{self.lang}:{key}", kind="org", sector=sector, names={self.lang: [name]})
+        return Item(start, end, "org", entry)
 
     def _unknown(self, doc: Any, s: int, e: int, state: DocState) -> Item:
         first = s
@@ -247,6 +350,8 @@ class Resolver:
         if last.kind == "place":
             return False
         gap = [fold(t.text) for t in doc[last.end:it.start]]
+        if len(chunk) == 1 and self._ethnic_place(doc, [last, it], gap) is not None:
+            return True  # "Bosnian Serbs", "Kosovo Albanians", "Serbes de Bosnie", "Albanais du Kosovo"
         has_role = any(c.kind == "role" and c.entry.rtype != "portfolio" for c in chunk)
         persons = sum(c.kind in ("person", "surname", "unknown", "ref") for c in chunk)
         it_person = it.kind in ("person", "surname", "unknown", "ref")
@@ -291,6 +396,29 @@ class Resolver:
                 persons > 0 and (it.kind in ("role", "nationality") or opens_title))
         return False
 
+    def _ethnic_place(self, doc: Any, pair: list[Item], gap: list[str] | None = None) -> Item | None:
+        """In "Bosnian Serbs", "Kosovo Albanians", "Serbes de Bosnie", "Kurdes irakiens" a people
+        living across borders (an ethnonym demonym) is placed by a neighbouring country or
+        nationality: that item, or None. The place comes first with no gap, or after the people
+        with no gap (an adjective) or linkers only (a country: "of Bosnia", "du Kosovo")."""
+        if len(pair) != 2 or not self.grammar.ethnonyms:
+            return None
+        a, b = pair
+        if gap is None:
+            gap = [fold(t.text) for t in doc[a.end:b.start]]
+
+        def people(x: Item) -> bool:
+            return x.kind == "demonym" and " ".join(subtokens(doc[x.start:x.end].text)) in self.grammar.ethnonyms
+
+        if a.entry is None or b.entry is None or a.entry.country == b.entry.country:
+            return None
+        if people(b) and a.kind in ("nationality", "country") and not gap:
+            return a
+        if people(a) and ((b.kind == "nationality" and not gap) or (
+                b.kind == "country" and gap and all(g in self.grammar.linkers for g in gap))):
+            return b
+        return None
+
     # ------------------------------------------------------------------ actors
     def actor(self, doc: Any, chunk: list[Item], state: DocState) -> tuple[Actor, str]:
         day = state.day
@@ -320,6 +448,10 @@ class Resolver:
                 org = org or it
             elif it.kind in ("person", "surname", "unknown", "ref"):
                 person = person or it
+        countryish = [it for it in chunk if it.kind in _COUNTRYISH]
+        place = self._ethnic_place(doc, countryish) if len(countryish) == 2 else None
+        if place is not None and countryish[0].end <= countryish[1].start:
+            country = place.entry.country  # "Bosnian Serbs" live in Bosnia
         role_text = self._role_text(doc, chunk)
         role_key = None
         if title is not None:
