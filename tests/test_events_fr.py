@@ -298,3 +298,13 @@ def test_the_host_of_a_visit_is_its_actor(pipe, text, lang, host, guest):
     doc = pipe.code_text(text, lang=lang)
     ev = _one(doc.events, "CONSULT")
     assert _codes(ev.actor) == {host} and _codes(ev.recipient) == {guest}
+
+
+def test_protesters_contesting_an_election_protest(pipe):
+    # "des manifestants qui contestaient les résultats": among protest words, contesting an election
+    # is the protest (English "protesters protesting the results"); before a court it is no protest
+    ev = _one(_events(pipe, "La police a dispersé des manifestants qui contestaient les résultats des élections à "
+                            "Monrovia."), "PROTEST")
+    assert _codes(ev.actor) == {"LBR"}
+    assert not [e for e in _events(pipe, "L'opposition conteste les résultats des élections devant la Cour "
+                                         "suprême.") if e.type == "PROTEST"]
