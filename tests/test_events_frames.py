@@ -392,3 +392,61 @@ def test_dissolving_ones_own_organisation_is_not_coercion(pipe, text, lang):
 ])
 def test_dissolving_another_organisation_is_coercion(pipe, text, lang):
     assert "COERCE" in _types_in(pipe, text, lang)
+
+
+# --- private trips are not visits; intentional destruction is an attack, accidents and riots are not
+
+@pytest.mark.parametrize("text, lang", [
+    ("Deux petits garçons d'origine pakistanaise se rendaient à l'école de Lyon à vélo.", "fr"),
+    ("Madame Constance Dupuis, une jeune Grecque, a effectué un voyage touristique en Grèce.", "fr"),
+    ("Une touriste a été victime d'un accident de voiture lors de son séjour à Paris.", "fr"),
+    ("A young tourist was injured in a car accident during her trip to Paris.", "en"),
+    ("Two Pakistani boys travelled to Leeds by bus.", "en"),
+])
+def test_private_trips_are_not_visits(pipe, text, lang):
+    assert "CONSULT" not in _types_in(pipe, text, lang)
+
+
+@pytest.mark.parametrize("text, lang", [
+    ("Le ministre français des Affaires étrangères a effectué un voyage officiel en Chine.", "fr"),
+    ("Le séjour du président chinois à Paris a duré trois jours.", "fr"),
+    ("The French foreign minister made a trip to China last week.", "en"),
+    ("The Chinese foreign minister travelled to Paris on Monday.", "en"),
+])
+def test_official_trips_are_visits(pipe, text, lang):
+    assert "CONSULT" in _types_in(pipe, text, lang)
+
+
+def _coded(pipe, text, lang):
+    doc = pipe.code_text(text, lang=lang)
+    assert not doc.errors, doc.errors
+    return {(e.type, e.mode) for e in doc.events if e.status in ("occurred", "planned") and e.actor}
+
+
+@pytest.mark.parametrize("text, lang", [
+    ("Rebels blew up power lines near Goma on Sunday.", "en"),
+    ("Militants set fire to the offices of the ruling party in Dhaka.", "en"),
+    ("Des rebelles ont fait sauter des pylônes électriques près de Goma dimanche.", "fr"),
+    ("Des militants ont incendié les locaux du parti au pouvoir à Dakar.", "fr"),
+    ("Des militants ont mis le feu aux locaux du parti au pouvoir à Dakar.", "fr"),
+])
+def test_intentional_destruction_with_an_actor_is_assault_destroy(pipe, text, lang):
+    assert ("ASSAULT", "destroy") in _coded(pipe, text, lang)
+
+
+@pytest.mark.parametrize("text, lang", [
+    ("A fire caused by a short circuit destroyed a warehouse in Leeds.", "en"),
+    ("Un incendie provoqué par un court-circuit a détruit un entrepôt à Lyon.", "fr"),
+    ("Un camion-citerne a pris feu sur l'autoroute près de Lyon.", "fr"),
+])
+def test_accidental_fires_are_no_attack(pipe, text, lang):
+    assert "ASSAULT" not in _types_in(pipe, text, lang)
+
+
+@pytest.mark.parametrize("text, lang", [
+    ("Protesters set fire to cars during the demonstration in Leeds.", "en"),
+    ("Des manifestants ont incendié des voitures lors de la manifestation à Lyon.", "fr"),
+])
+def test_riot_damage_by_protesters_is_protest_riot(pipe, text, lang):
+    types = _types_in(pipe, text, lang)
+    assert "PROTEST" in types and "ASSAULT" not in types

@@ -283,12 +283,15 @@ def _frame_check(entry: Any, head_tok: Any, span: Any, sent_index: int, att: Any
 
 def _sector(part: Any) -> str | None:
     """The participant's sector; a country or an intergovernmental body named without one acts as a
-    government ("la Chine", "l'ONU"), a person of that country does not ("un homme d'origine espagnole")."""
+    government ("la Chine", "l'ONU"), a person of that country does not ("un homme d'origine espagnole"), nor
+    does a nationality word standing alone for people ("d'origine pakistanaise", "une jeune Grecque")."""
     actor = part.actor
     if actor.sector:
         return actor.sector
     if part.mention is not None and part.mention.kind == "person":
         return None
+    if (actor.entry or "").startswith(("nationality:", "demonym:")):
+        return None  # "deux garçons d'origine pakistanaise", "une jeune Grecque": people, not their state
     if actor.country or (actor.code and actor.code[:3] in ("IGO", "UNO", "EUR")):
         return "GOV"
     return None
