@@ -127,6 +127,23 @@ def test_recipient_from_a_condition(pipe):
     assert _countries(ev.recipient) == {"BOL"}
 
 
+@pytest.mark.parametrize("lang,text,target", [
+    ("en", "The Zambian finance minister refused to resign despite calls from Britain.", "GBR"),
+    ("fr", "Le ministre zambien des Finances a refusé de démissionner malgré les appels de la Grande-Bretagne.",
+     "GBR"),
+])
+def test_refusal_answers_the_pressure_it_resists(pipe, lang, text, target):
+    ev = _event(_doc(pipe, text, lang), "REJECT")
+    assert _countries(ev.actor) == {"ZMB"} and _countries(ev.recipient) == {target}
+    assert "recipient:argument" in ev.evidence[0].rule
+
+
+def test_concession_is_no_target_of_other_acts(pipe):
+    # "despite" names whom a refusal answers, not the target of an attack
+    ev = _event(_doc(pipe, "Zambian rebels attacked the town despite warnings from Britain.", "en"), "ASSAULT")
+    assert "GBR" not in _countries(ev.recipient)
+
+
 def test_context_cues_validate(tmp_path, monkeypatch):
     from dragoman.errors import DataFileError
     from dragoman.events import context
@@ -140,6 +157,11 @@ def test_context_cues_validate(tmp_path, monkeypatch):
     try:
         with pytest.raises(DataFileError, match="argument_preps"):
             context.load_context_cues("xx")  # a bare YAML on is a boolean
+        (tmp_path / "xx" / "context_cues.yaml").write_text(
+            "argument_preps: [with]\ncondition_marks: [if]\npurpose_marks: [to]\nconcessive_preps: despite\n")
+        context.load_context_cues.cache_clear()
+        with pytest.raises(DataFileError, match="concessive_preps"):
+            context.load_context_cues("xx")
     finally:
         context.load_context_cues.cache_clear()
 

@@ -36,6 +36,8 @@ _DOMESTIC_TYPES = frozenset(("PROTEST", "CONCEDE", "REJECT", "COERCE"))
 _NON_STATE = frozenset(("OPP", "PTY", "REB", "CVL", "LAB", "EDU", "MED", "REL", "SOC", "BUS", "AGR", "JRN",
                         "UAF", "REF"))
 _NO_PLACE_TYPES = frozenset(("CONSULT", "AGREE"))  # where people meet or sign is no recipient
+# A refusal answers the pressure it resists: "declined to resign despite pressure by X" -> X
+_CONCESSIVE_TYPES = frozenset(("REJECT",))
 
 
 @dataclass(frozen=True)
@@ -43,6 +45,7 @@ class ContextCues:
     argument_preps: frozenset[str]
     condition_marks: frozenset[str]
     purpose_marks: frozenset[str]
+    concessive_preps: frozenset[str] = frozenset()
 
 
 @lru_cache(maxsize=4)
@@ -63,6 +66,10 @@ def load_context_cues(lang: str) -> ContextCues | None:
         if not isinstance(value, list) or not value or not all(isinstance(v, str) and v.strip() for v in value):
             raise DataFileError(f"key {key!r} must be a non-empty list of strings", where=str(path))
         lists[key] = frozenset(v.strip().lower() for v in value)
+    value = (data or {}).get("concessive_preps", []) if isinstance(data, dict) else []
+    if not isinstance(value, list) or not all(isinstance(v, str) and v.strip() for v in value):
+        raise DataFileError("key 'concessive_preps' must be a list of strings", where=str(path))
+    lists["concessive_preps"] = frozenset(v.strip().lower() for v in value)
     return ContextCues(**lists)
 
 
@@ -175,7 +182,8 @@ def _condition(chain: list[Any], mentions: list[Any], cues: ContextCues, actor_k
 
 def _argument(doc: Document, sent: Sentence, chain: list[Any], mentions: list[Any], lang: str,
               cues: ContextCues, actor_keys: set, etype: str) -> Actor | None:
-    preps = cues.argument_preps
+    concessive = cues.concessive_preps if etype in _CONCESSIVE_TYPES else frozenset()
+    preps = cues.argument_preps | concessive
     places = [p for p in doc.place_mentions if p.sentence_index == sent.index and p.location.country]
     # a participant inside an object names the target: "rejected an American offer", "rejected the
     # changes proposed by X", "went on hunger strike to protest X's failure"
@@ -199,6 +207,8 @@ def _argument(doc: Document, sent: Sentence, chain: list[Any], mentions: list[An
                         g.dep_ == "case" and g.lower_ in preps for g in c.children):
                     continue
                 obj = [c]
+            word = c.lower_ if lang == "en" or c.pos_ == "VERB" else \
+                next((g.lower_ for g in c.children if g.dep_ == "case" and g.lower_ in preps), "")
             for o in obj:
                 sub = list(o.subtree)
                 m = _mention_at(mentions, sub)
@@ -206,7 +216,7 @@ def _argument(doc: Document, sent: Sentence, chain: list[Any], mentions: list[An
                     if m.start not in actor_keys:
                         return _copy(m.actor)
                     continue
-                if etype in _NO_PLACE_TYPES:
+                if etype in _NO_PLACE_TYPES or word in concessive:
                     continue
                 ids = {x.i for x in sub}
                 for p in places:
