@@ -556,3 +556,41 @@ def test_gerund_after_a_predicate_adjective_takes_its_subject(pipe):
 def test_gerund_under_prevention_or_allegation_is_not_reported_as_done(pipe, text, status):
     ev = _one(_events(pipe, text, "en"), "ASSAULT")
     assert ev.actor and ev.status == status
+
+
+@pytest.mark.parametrize("lang,text,cede", [
+    ("en", "The Arab League reiterated its demand today that Israel ease restrictions on Palestinian workers.", "CONCEDE"),
+    ("fr", "La Ligue arabe a réitéré sa demande qu'Israël assouplisse les restrictions.", "CONCEDE"),
+    ("en", "The European Union made a demand that Turkey withdraw its troops.", "RETREAT"),
+    ("fr", "L'ONU a réitéré lundi sa demande que l'Iran libère les journalistes détenus.", "RETREAT"),
+])
+def test_demand_noun_targets_its_clause_subject_and_the_clause_did_not_happen(pipe, lang, text, cede):
+    doc = _events(pipe, text, lang)
+    ev = _one(doc, "REQUEST")
+    assert ev.actor and all((a.code or "")[:3] in ("IGO", "UNO", "EUR") for a in ev.actor)
+    assert _countries(ev.recipient) & {"ISR", "TUR", "IRN"}
+    assert not [e for e in doc.events if e.type == cede and e.status == "occurred"]
+
+
+def test_possessive_of_an_arrest_is_not_its_actor(pipe):
+    doc = _events(pipe, "Les rebelles ont dénoncé leur arrestation par la police.", "fr")
+    assert not [e for e in doc.events if e.type == "COERCE" and any(a.sector == "REB" for a in e.actor)]
+
+
+@pytest.mark.parametrize("lang,text", [
+    ("en", "President Mugabe has reportedly conceded at last to demands from the opposition."),
+    ("fr", "Le président Mugabe aurait finalement cédé aux exigences de l'opposition."),
+])
+def test_conceding_to_demands_answers_their_author_and_reported_acts_occurred(pipe, lang, text):
+    ev = _one(_events(pipe, text, lang), "CONCEDE")
+    assert _countries(ev.actor) == {"ZWE"} and [(r.country, r.sector) for r in ev.recipient] == [("ZWE", "OPP")]
+    assert ev.status == "occurred"
+
+
+@pytest.mark.parametrize("text", [
+    "L'armée aurait pu attaquer la ville.",
+    "L'armée aurait attaqué la ville si les rebelles avaient refusé de partir.",
+])
+def test_french_conditional_with_a_modal_or_a_condition_stays_hypothetical(pipe, text):
+    ev = _one(_events(pipe, text, "fr"), "ASSAULT")
+    assert ev.status == "hypothetical"

@@ -47,6 +47,11 @@ _PRED_DEPS = {"ROOT", "conj", "ccomp", "xcomp", "advcl", "acl", "acl:relcl", "re
 # Reactions to someone's proposal, appeal, demand or accusation: its author is the counterpart
 # ("rejeter l'offre américaine"); not meetings, whose genitive names the participants.
 _AUTHOR_COUNTERPART = frozenset({"REJECT", "AGREE", "SUPPORT", "CONCEDE", "ACCUSE", "REQUEST"})
+# Words that answer or are answered (quad classes 1 and 3): a demand, an offer, an accusation, a threat.
+_VERBAL_TYPES = frozenset({"AGREE", "CONSULT", "SUPPORT", "CONCEDE", "REQUEST", "ACCUSE", "REJECT", "THREATEN"})
+# Demands and accusations: the subject of their complement clause is the one asked or accused
+# ("the demand that Israel ease…", "allegations that the police tortured…").
+_CLAUSE_TARGET = frozenset({"REQUEST", "ACCUSE"})
 
 
 @dataclass
@@ -380,7 +385,7 @@ def _own_possession(noun: Token) -> bool:
 
 
 def _hint_heads(hint: str, tok: Token, cues: EventCues, *, passive: bool,
-                rules: list[str]) -> list[tuple[Token, str]]:
+                rules: list[str], det_poss: bool = False) -> list[tuple[Token, str]]:
     """Argument heads that a lexicon hint designates, from ``tok``."""
     if hint == "nsubj":
         if passive:
@@ -403,7 +408,11 @@ def _hint_heads(hint: str, tok: Token, cues: EventCues, *, passive: bool,
     if hint == "iobj":
         return [(o, "iobj") for o in syntax.iobjects(tok)]
     if hint == "poss":
-        return [(c, "poss") for c in tok.children if c.dep_ in ("poss", "nmod:poss")]
+        # French possessive determiners ("**sa** demande", "**leur** enquête") are ``det`` with Poss=Yes;
+        # read only for words and meetings (``det_poss``): "leur arrestation" names who was arrested
+        return [(c, "poss") for c in tok.children if c.dep_ in ("poss", "nmod:poss")
+                or det_poss and c.dep_ in ("det", "det:poss") and "Yes" in c.morph.get("Poss")
+                and "3" in c.morph.get("Person", ["3"])]
     if hint in ("amod", "compound"):
         return [(c, hint) for c in tok.children if c.dep_ == hint]
     if hint == "comp":
@@ -456,6 +465,15 @@ def resolve_pronoun(pron: Token, idx: MentionIndex, cues: EventCues,
     # a subject's clause is headed by its head word, whatever the tagger called it ("qu'ils
     # **boycotteraient**" tagged as a noun still heads the clause the pronoun is subject of)
     own = pron.head if pron.dep_ in syntax.SUBJ else syntax.predicate_of(pron)
+    if pron.dep_ in ("poss", "nmod:poss", "det", "det:poss") and own.pos_ in ("VERB", "AUX"):
+        # a possessive refers to the subject of its own clause first: "the UN reiterated **its**
+        # demand", "l'ONU a réitéré **sa** demande"
+        for s in find_subjects(own, cues)[0]:
+            if s.i == pron.i or s.pos_ == "PRON":
+                continue
+            parts = [p for c in syntax.conjuncts(s) for p in np_participants(c, idx, cues, "pronoun")]
+            if parts:
+                return parts
     t = own
     for _ in range(6):
         if t.head == t:
@@ -479,12 +497,12 @@ def resolve_pronoun(pron: Token, idx: MentionIndex, cues: EventCues,
 def _collect(hints: Iterable[str], toks: list[Token], idx: MentionIndex, cues: EventCues, *,
              passive: bool, rules: list[str], explicit: frozenset[str],
              fallback: Callable[[], list[Participant]] | None = None,
-             skip_own: bool = False) -> list[Participant]:
+             skip_own: bool = False, det_poss: bool = False) -> list[Participant]:
     out: list[Participant] = []
     for hint in hints:
         # the subject is the head word's ("affirmé que Kiev devait": Kiev is not the speaker)
         for tok in (toks[:1] if hint == "nsubj" else toks):
-            for head, via in _hint_heads(hint, tok, cues, passive=passive, rules=rules):
+            for head, via in _hint_heads(hint, tok, cues, passive=passive, rules=rules, det_poss=det_poss):
                 for h in syntax.conjuncts(head):
                     if via.startswith("prep:") and _prep_inside_name(h, idx):
                         continue  # "Corée du Nord": the "du" is part of a name, not a complement
@@ -492,7 +510,8 @@ def _collect(hints: Iterable[str], toks: list[Token], idx: MentionIndex, cues: E
                     if skip_own and via == "obj" and _own_possession(h):
                         # "withdraw its troops": the actor's own, unless named ("its ally Syria")
                         parts = [p for p in parts if p.actor.country and not (p.actor.entry or "").startswith("context:")]
-                    if not parts and h.pos_ == "PRON" and "Rel" not in h.morph.get("PronType"):
+                    if not parts and (h.pos_ == "PRON" or h.pos_ == "DET" and "Yes" in h.morph.get("Poss")) \
+                            and "Rel" not in h.morph.get("PronType"):
                         parts = resolve_pronoun(h, idx, cues, fallback)
                         if parts:
                             rules.append("pronoun")
@@ -634,7 +653,7 @@ def attach(match: Any, head_tok: Token, idx: MentionIndex, lang: str, *,
 
     if is_noun:
         actors = _collect([h for h in actor_hints if h not in ("nsubj", "obj")], toks, idx, cues,
-                          passive=False, rules=rules, explicit=explicit)
+                          passive=False, rules=rules, explicit=explicit, det_poss=entry.quad_class in (1, 3))
         if actors:
             rules.append("nominal")
         elif not any(c.dep_ == "cop" for c in head_tok.children):
@@ -746,6 +765,20 @@ def attach(match: Any, head_tok: Token, idx: MentionIndex, lang: str, *,
             if recips:
                 rules.append("participle")
 
+    # "conceded to demands from the rebels", "rejected accusations by Serbia": the author of the demand,
+    # proposal or accusation the reaction answers (a noun trigger of a verbal type) is its counterpart
+    if not recips and not is_noun and entry.type in _AUTHOR_COUNTERPART and not args.symmetric \
+            and not args.swap and trigger_types is not None:
+        akeys = {a.key() for a in actors}
+        author_hints = [h for h in cues.noun_actor if h not in ("nsubj", "obj")]
+        for hint in [h for h in rec_hints if h == "obj" or h.startswith("prep:")]:
+            for n, _via in _hint_heads(hint, head_tok, cues, passive=passive, rules=[]):
+                if n.pos_ == "NOUN" and idx.covering(n) is None and trigger_types(n.i) & _VERBAL_TYPES:
+                    recips.extend(p for p in _collect(author_hints, [n], idx, cues, passive=False, rules=[],
+                                                      explicit=frozenset()) if p.key() not in akeys)
+        if recips:
+            rules.append("author-counterpart")
+
     # "threw stones during demonstrations against the army": the target of the event the act is part of
     if not recips and not is_noun and not args.symmetric:
         akeys = {a.key() for a in actors}
@@ -792,6 +825,23 @@ def attach(match: Any, head_tok: Token, idx: MentionIndex, lang: str, *,
                         recips.extend(np_participants(h, idx, cues, "ccomp-subject"))
         if recips:
             rules.append("ccomp-subject")
+
+    # "its demand that Israel ease…", "sa demande qu'Israël assouplisse…", "an inquiry into allegations
+    # that the police tortured…": the subject of a demand's or an accusation's complement clause
+    if not recips and is_noun and entry.type in _CLAUSE_TARGET and not args.symmetric:
+        hosts = [head_tok]
+        verb = syntax.governing_noun_verb(head_tok)[0]
+        for tok in [head_tok] + ([verb] if verb is not None else []):
+            hosts.extend(n for p, n in syntax.preps(tok) if f"prep:{p}" in rec_hints and n not in hosts)
+        akeys = {a.key() for a in actors}
+        for host in hosts:
+            for clause in syntax.complement_clauses(host):
+                for sub in syntax.subjects(clause):
+                    for h in syntax.conjuncts(sub):
+                        recips.extend(p for p in np_participants(h, idx, cues, "clause-subject")
+                                      if p.key() not in akeys)
+        if recips:
+            rules.append("clause-subject")
 
     # "Serbia lifted a curfew in Montenegro", "frappes à Gaza": a material action with no target
     # is aimed at the country where it happens (never for meetings and statements)

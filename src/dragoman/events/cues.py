@@ -37,7 +37,8 @@ _STATUS_LIST_KEYS = (
 _STATUS_OPTIONAL_LISTS = ("planned_conditional", "future_endings", "conditional_endings", "planned_adjectives",
                           "present_only_governors", "purpose_marks", "purpose_nouns",
                           "negation_needs_particle", "negation_particles", "allegation_governors",
-                          "preventing_governors")
+                          "preventing_governors",
+                          "reportive_aux")
 
 
 def _read(path: Path) -> dict[str, Any]:
@@ -142,6 +143,8 @@ class StatusCues:
     negation_particles: frozenset[str] = frozenset()
     allegation_governors: frozenset[str] = frozenset()  # "accusé de", "soupçonné du meurtre": alleged, not reported
     preventing_governors: frozenset[str] = frozenset()  # "éviter la guerre", "prevent a coup": the noun did not happen
+    # auxiliaries of the French journalistic past conditional ("aurait cédé": reportedly conceded)
+    reportive_aux: frozenset[str] = frozenset()
 
 
 @lru_cache(maxsize=8)
@@ -219,4 +222,5 @@ def load_status_cues(lang: str) -> StatusCues:
         negation_particles=frozenset(opt["negation_particles"]),
         allegation_governors=frozenset(opt["allegation_governors"]),
         preventing_governors=frozenset(opt["preventing_governors"]),
+        reportive_aux=frozenset(opt["reportive_aux"]),
     )

@@ -685,7 +685,9 @@ def objects_of(token: Any) -> set[str]:
             continue
         if child.dep_ in ("acl", "ccomp"):  # "the demand that Israel ease...", "ready to talk"
             add(child)
-            out.update(_norm(g.text) for g in child.children if g.dep_ in ("mark", "aux"))
+            for g in child.children:
+                if g.dep_ in ("mark", "aux"):
+                    add(g)  # "qu'" counts as "que"
             continue
         if child.dep_ in _OBJECT_DEPS and child.pos_ not in ("PUNCT", "CCONJ", "DET"):
             add(child)
@@ -695,6 +697,15 @@ def objects_of(token: Any) -> set[str]:
                     for great in grand.children:  # "fired a barrage of rockets": prep -> pobj
                         if great.dep_ in ("pobj", "conj", "nmod", "compound"):
                             add(great)
+    if token.pos_ in ("NOUN", "PROPN"):
+        from dragoman.events.syntax import complement_clauses
+
+        for clause in complement_clauses(token):
+            if clause.head != token:  # "reiterated its demand today that…": the parser hung it on the verb
+                add(clause)
+                for g in clause.children:
+                    if g.dep_ == "mark":
+                        add(g)
     return out
 
 

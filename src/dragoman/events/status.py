@@ -84,6 +84,8 @@ def _own_cues(p, cues: StatusCues, res: StatusResult, *, past_speech: bool, cond
         tense = t.morph.get("Tense")
         fr = _french_tense(t, cues) if not mood or "Ind" in mood else None
         if "Cnd" in mood or fr == "cnd":
+            if _reportive(p, t, cues):
+                continue  # "le président aurait finalement cédé": reported, not supposed
             if p.lemma_.lower() in cues.planned_conditional or (past_speech and not hedge):
                 # "devrait", and the future-in-the-past: "a annoncé qu'ils libéreraient"
                 res.add("planned", t.text)
@@ -106,6 +108,18 @@ def _own_cues(p, cues: StatusCues, res: StatusResult, *, past_speech: bool, cond
             res.conditional = True
             if conditions:
                 res.add("hypothetical", cue)
+
+
+def _reportive(p, aux, cues: StatusCues) -> bool:
+    """The French journalistic conditional: a past conditional ("aurait cédé", "auraient été tués") in a
+    main clause with no condition in the sentence reports what sources say happened (English
+    "reportedly"); "aurait pu", "aurait cédé si…" stay hypothetical."""
+    if aux is p or (aux.lemma_ or "").lower() not in cues.reportive_aux or "Part" not in p.morph.get("VerbForm"):
+        return False
+    if p.dep_ not in ("ROOT", "root", "conj") or p.lemma_.lower() in cues.hypothetical_aux \
+            or p.lemma_.lower() in cues.planned_conditional:
+        return False
+    return not any(t.dep_ == "mark" and _is_condition(t, cues) for t in p.sent)
 
 
 def _purpose(p, cues: StatusCues) -> str | None:
@@ -234,6 +248,16 @@ def _climb(p, cues: StatusCues, res: StatusResult, depth: int, conditions: bool 
             and (head.head.lemma_ or "").lower() in cues.negating_governors \
             and any(c.dep_ == "mark" and c.lower_ in ("de", "d'", "à") for c in p.children):
         res.add("negated", head.head.text)  # "empêcher les manifestants d'envahir": they did not
+    if p.dep_ in ("acl", "ccomp") and any(c.dep_ == "mark" and c.lower_ in syntax.COMPLEMENT_MARKS
+                                           for c in p.children):
+        # what a demand or call asks for has not happened: "its demand that Israel ease", "sa demande
+        # qu'Israël assouplisse", also when the parser hangs the clause on the verb ("reiterated its
+        # demand today that…")
+        nouns = [head] if head.pos_ in ("NOUN", "PROPN") else \
+            [o for o in syntax.objects(head) if o.i < p.i and o.pos_ in ("NOUN", "PROPN")]
+        cue = next((n for n in nouns if n.lemma_.lower() in cues.hypothetical_governors), None)
+        if cue is not None:
+            res.add("hypothetical", cue.text)
     if p.dep_ == "pcomp" and head.dep_ == "prep" and head.head != head \
             and (head.head.lemma_ or "").lower() in cues.negating_governors:
         res.add("negated", head.head.text)  # "prevented Pakistan from attacking", "refrained from"

@@ -224,6 +224,22 @@ def noun_prep_verb(noun: Token) -> tuple[Token | None, str | None]:
     return None, None
 
 
+COMPLEMENT_MARKS = {"that", "que", "qu'", "qu’"}
+
+
+def complement_clauses(noun: Token) -> list[Token]:
+    """The finite complement clauses of a noun ("the demand **that Israel ease**", "la demande **qu'Israël
+    assouplisse**"), including the one the English parser hangs on the verb whose object the noun is
+    ("reiterated its demand today **that Israel ease**": ``ccomp`` of "reiterated" after the noun)."""
+    def marked(c: Token) -> bool:
+        return any(x.dep_ == "mark" and x.lower_ in COMPLEMENT_MARKS for x in c.children)
+
+    out = [c for c in noun.children if c.dep_ in ("acl", "ccomp") and marked(c)]
+    if noun.dep_ in OBJ and noun.head != noun:
+        out.extend(c for c in noun.head.children if c.dep_ == "ccomp" and c.i > noun.i and marked(c))
+    return out
+
+
 def negations(token: Token, words: frozenset[str]) -> list[Token]:
     out = []
     for c in token.children:
