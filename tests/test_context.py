@@ -232,3 +232,19 @@ def test_origin_phrase_places_the_role(pipe):
     # "police officers from Chile" working in Bolivia are Chilean
     doc = _doc(pipe, "Police officers from Chile arrested two men in Bolivia on Monday.", "en")
     assert _mention(doc, "officers").country == "CHL"
+
+
+@pytest.mark.parametrize("text,lang,word,country", [
+    # armed men take the country of whoever commands them, not that of their target
+    ("Des soldats sous commandement français ont ouvert le feu sur des miliciens rwandais.", "fr", "soldats", "FRA"),
+    ("Des forces sous commandement vietnamien ont bombardé des camps de la guérilla khmère.", "fr", "forces", "VNM"),
+    ("Troops under Vietnamese command shelled Kampuchean guerrilla camps.", "en", "Troops", "VNM"),
+])
+def test_armed_men_take_the_country_of_their_command(pipe, text, lang, word, country):
+    assert _mention(_doc(pipe, text, lang), word).country == country
+
+
+def test_civilians_under_an_occupation_do_not_take_the_occupier(pipe):
+    # "sous" places only armed men: civilians "sous occupation israélienne" are not Israelis
+    assert _mention(_doc(pipe, "Des civils sous occupation israélienne ont manifesté à Naplouse.", "fr"),
+                    "civils").country != "ISR"

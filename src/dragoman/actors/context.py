@@ -29,6 +29,9 @@ _PLACE_LABELS = frozenset(("GPE", "LOC"))
 _PHRASE_PREPS = frozenset(("of", "in", "from", "de", "du", "des", "d'", "en"))
 # Locative prepositions of a participle that places its noun ("based in", "basé au").
 _PARTICIPLE_PREPS = frozenset(("in", "at", "en", "à", "au", "aux", "dans"))
+# Who commands armed men: "forces under Vietnamese command", "des forces sous commandement vietnamien".
+_COMMAND_PREPS = frozenset(("under", "sous"))
+_ARMED_SECTORS = frozenset(("MIL", "REB", "COP", "SPY", "UAF"))
 
 
 def needs_country(m: ActorMention) -> bool:
@@ -56,11 +59,12 @@ def _place_countries(span: Any, taken: list[tuple[int, int]], gaz: Any) -> list[
     return out
 
 
-def _phrase_tokens(head: Any) -> set[int]:
+def _phrase_tokens(head: Any, extra_preps: frozenset[str] = frozenset()) -> set[int]:
     """Indices of the noun phrase headed by ``head``: its modifiers, appositions and genitive or
     locative complements ("the government of Sindh province", "police in Seoul", "la police du
     Sind"), not its clauses, conjuncts or other prepositional phrases ("the army along its border
-    with Israel")."""
+    with Israel"); ``extra_preps`` adds prepositions for this phrase."""
+    preps = _PHRASE_PREPS | extra_preps
     out, stack = set(), [head]
     while stack:
         t = stack.pop()
@@ -77,9 +81,9 @@ def _phrase_tokens(head: Any) -> set[int]:
                 continue
             if c.dep_ in _PHRASE_STOP:
                 continue
-            if c.dep_ == "prep" and c.lower_ not in _PHRASE_PREPS:
+            if c.dep_ == "prep" and c.lower_ not in preps:
                 continue
-            if c.dep_.startswith("nmod") and any(g.dep_ == "case" and g.lower_ not in _PHRASE_PREPS
+            if c.dep_.startswith("nmod") and any(g.dep_ == "case" and g.lower_ not in preps
                                                  for g in c.children):
                 continue
             stack.append(c)
@@ -143,7 +147,8 @@ def _context_country(m: ActorMention, sent: Any, clues: list[tuple[int, str]], p
     if sent is not None and sent.span is not None and sent.span.doc.has_annotation("DEP"):
         sdoc = sent.span.doc
         head = sdoc[m.token_start:m.token_end].root
-        phrase = _phrase_tokens(head)
+        # armed men take the country of whoever commands them ("forces sous commandement vietnamien")
+        phrase = _phrase_tokens(head, _COMMAND_PREPS if m.actor.sector in _ARMED_SECTORS else frozenset())
         own = Counter(c for t, c in clues if t in phrase and not m.token_start <= t < m.token_end)
         if own:
             return "phrase", _unique(own)
