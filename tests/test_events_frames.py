@@ -450,3 +450,25 @@ def test_accidental_fires_are_no_attack(pipe, text, lang):
 def test_riot_damage_by_protesters_is_protest_riot(pipe, text, lang):
     types = _types_in(pipe, text, lang)
     assert "PROTEST" in types and "ASSAULT" not in types
+
+
+def test_the_auxiliary_a_is_not_the_preposition_a(pipe):
+    # "a appelé la police … et a menacé": "a" (has) does not complete the phrase "appeler à"
+    assert "REQUEST" not in _types_in(
+        pipe, "Le voisin a appelé la police avec son téléphone et a menacé l'intrus avec un fusil.", "fr")
+
+
+@pytest.mark.parametrize("text, lang", [
+    ("Les ouvriers ont quitté leur poste pour se joindre à la grève à Lyon.", "fr"),
+    ("The workers quit their jobs to join the strike in Leeds.", "en"),
+])
+def test_workers_leaving_their_posts_do_not_resign_office(pipe, text, lang):
+    assert "RETREAT" not in _types_in(pipe, text, lang)
+
+
+@pytest.mark.parametrize("text, lang", [
+    ("Le ministre malien de la Défense a quitté son poste lundi.", "fr"),
+    ("The Malian defence minister quit his post on Monday.", "en"),
+])
+def test_officials_leaving_their_posts_resign(pipe, text, lang):
+    assert "RETREAT" in _types_in(pipe, text, lang)

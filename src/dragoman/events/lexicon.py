@@ -620,7 +620,8 @@ class _SentenceWords:
             return found
         folded = strip_accents(lemma)
         hits = set(self._by_key.get(lemma, ()))
-        hits.update(self._by_key.get(folded, ()))
+        # without accents, but an auxiliary keeps its own word: "a" (has) is not "à"
+        hits.update(i for i in self._by_key.get(folded, ()) if folded == lemma or self.tokens[i - self.lo].pos_ != "AUX")
         hits.update(self._by_guess.get(lemma, ()))
         if len(lemma) >= 4:  # an inflected form: the token's text starts with the lemma
             if len(folded) >= 4:
@@ -782,7 +783,7 @@ class TriggerLexicon:
     @staticmethod
     def _token_has(token: Any, lemma: str) -> bool:
         keys = _token_keys(token)
-        return lemma in keys or strip_accents(lemma) in keys
+        return lemma in keys or (strip_accents(lemma) in keys and token.pos_ != "AUX")
 
     @classmethod
     def _phrase_word(cls, tok: Any, lemma: str) -> bool:
