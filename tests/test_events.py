@@ -594,3 +594,24 @@ def test_conceding_to_demands_answers_their_author_and_reported_acts_occurred(pi
 def test_french_conditional_with_a_modal_or_a_condition_stays_hypothetical(pipe, text):
     ev = _one(_events(pipe, text, "fr"), "ASSAULT")
     assert ev.status == "hypothetical"
+
+
+@pytest.mark.parametrize("lang,text,ruled", [
+    ("en", "Chinese officials said on Monday that lifting the embargo on Taiwan is out of the question.", "RETREAT"),
+    ("en", "A military strike on Taiwan was ruled out, the Chinese foreign minister said.", "ASSAULT"),
+    ("fr", "Le gouvernement chinois a déclaré qu'une levée de l'embargo contre Taïwan est hors de question.",
+     "RETREAT"),
+    ("fr", "Une levée de l'embargo contre Taïwan est exclue, a déclaré le ministre chinois des Affaires étrangères.",
+     "RETREAT"),
+])
+def test_idiom_of_refusal_is_the_speakers_and_what_it_rules_out_did_not_happen(pipe, lang, text, ruled):
+    doc = _events(pipe, text, lang)
+    ev = _one(doc, "REJECT")
+    assert _countries(ev.actor) == {"CHN"} and _countries(ev.recipient) == {"TWN"}
+    assert not [e for e in doc.events if e.type == ruled and e.status == "occurred"]
+
+
+def test_talks_ruled_out_did_not_happen(pipe):
+    doc = _events(pipe, "The Sudanese government ruled out talks with the rebels.", "en")
+    assert _one(doc, "REJECT").status == "occurred"
+    assert not [e for e in doc.events if e.type == "CONSULT" and e.status == "occurred"]

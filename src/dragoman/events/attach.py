@@ -919,6 +919,31 @@ def attach(match: Any, head_tok: Token, idx: MentionIndex, lang: str, *,
                 recips = [Participant(p.actor, p.mention, "object-event-anaphora") for p in prev]
                 rules.append("object-event-anaphora")
 
+    # "US officials said that lifting the sanctions on Burma is out of the question", "une levée de l'embargo
+    # est exclue, a déclaré le ministre": an idiom of refusal with no subject of its own is the speaker's,
+    # and what it rules out names the recipient
+    if "speaker" in args.actor and not actors:
+        clause = _idiom_clause(head_tok, is_noun)
+        speakers = reporters(clause, idx, cues)
+        if not speakers and clause.dep_ in syntax.OBJ and clause.head.lemma_.lower() in cues.speech_verbs:
+            speakers = _speaker(clause.head, idx, cues)  # "a déclaré qu'une levée est hors de question" mis-parsed
+        if speakers:
+            actors = [Participant(p.actor, p.mention, "speaker") for p in speakers]
+            rules.append("speaker")
+    if "speaker" in args.actor and not recips and actors and (is_noun or passive or head_tok.pos_ == "ADJ"):
+        # the subject of "is out of the question" / "est exclue" is what is ruled out, not who rules it out
+        clause = _idiom_clause(head_tok, is_noun)
+        akeys = {a.key() for a in actors}
+        for sub in syntax.subjects(clause):
+            for t in sub.subtree:
+                m = idx.covering(t)
+                if m is not None and usable(m.actor) and mention_head(m, t.doc) == t:
+                    part = _participant(m, "ruled-out")
+                    if part.key() not in akeys:
+                        recips.append(part)
+        if recips:
+            rules.append("ruled-out")
+
     actors = _dedupe(actors)
     recips = _dedupe(recips)
     if args.symmetric and not (actors and recips and any(r.via in ("obj", "iobj") or r.via.startswith("prep:")
@@ -966,6 +991,16 @@ def _accompanying_recipients(verb: Token, etype: str, idx: MentionIndex, cues: E
         if v is not None and v.i == verb.i and prep in cues.accompanying_preps:
             out.extend(_collect(rec_preps, [t], idx, cues, passive=False, rules=[], explicit=frozenset()))
     return out
+
+
+def _idiom_clause(tok: Token, is_noun: bool) -> Token:
+    """The predicate an idiom of refusal heads: the noun or adjective itself when it has a copula
+    ("**hors de question**", "est exclue"), else the verb above it ("is **out of the question**")."""
+    if not is_noun and tok.pos_ in ("VERB", "AUX"):
+        return tok
+    if any(c.dep_ == "cop" for c in tok.children) or syntax.subjects(tok):
+        return tok
+    return syntax.predicate_of(tok)
 
 
 def _as_country(part: Participant, via: str = "destination") -> Participant:

@@ -38,7 +38,7 @@ _STATUS_OPTIONAL_LISTS = ("planned_conditional", "future_endings", "conditional_
                           "present_only_governors", "purpose_marks", "purpose_nouns",
                           "negation_needs_particle", "negation_particles", "allegation_governors",
                           "preventing_governors",
-                          "reportive_aux")
+                          "reportive_aux", "ruling_out")
 
 
 def _read(path: Path) -> dict[str, Any]:
@@ -145,6 +145,8 @@ class StatusCues:
     preventing_governors: frozenset[str] = frozenset()  # "éviter la guerre", "prevent a coup": the noun did not happen
     # auxiliaries of the French journalistic past conditional ("aurait cédé": reportedly conceded)
     reportive_aux: frozenset[str] = frozenset()
+    # idioms of refusal: their subject or object did not happen ("out of the question", "hors de question")
+    ruling_out: frozenset[str] = frozenset()
 
 
 @lru_cache(maxsize=8)
@@ -223,4 +225,5 @@ def load_status_cues(lang: str) -> StatusCues:
         allegation_governors=frozenset(opt["allegation_governors"]),
         preventing_governors=frozenset(opt["preventing_governors"]),
         reportive_aux=frozenset(opt["reportive_aux"]),
+        ruling_out=frozenset(opt["ruling_out"]),
     )

@@ -77,7 +77,8 @@ _POS_COMPAT: dict[str, frozenset[str]] = {
     "NOUN": frozenset({"NOUN", "PROPN"}),
     "ADJ": frozenset({"ADJ", "VERB"}),
 }
-_ARG_ROLES = frozenset({"obj", "iobj", "nsubj", "poss", "comp"})
+# "speaker": the source of the reported speech the trigger sits in ("said that X is out of the question")
+_ARG_ROLES = frozenset({"obj", "iobj", "nsubj", "poss", "comp", "speaker"})
 _ARGS_KEYS = ("recipient", "actor", "destination", "symmetric", "objects", "not_objects", "swap", "frame",
               "actor_sectors", "official", "not_own")
 # Sense frames an entry may require (``args.frame``): the word is an event of its type only

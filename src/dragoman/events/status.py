@@ -179,6 +179,9 @@ def detect_status(trigger, lang: str, *, conditions: bool = True, inside: range 
     alleged = _allegation(trigger, cues)
     if alleged:
         res.add("hypothetical", alleged)
+    ruled = _ruled_out(trigger, cues)
+    if ruled:
+        res.add("negated", ruled)
     p = trigger
     if trigger.pos_ not in ("VERB", "AUX") and not (trigger.pos_ == "NOUN" and syntax.finite_clause_noun(trigger)):
         # Nominal event: its own modifiers, then the verb it is an argument of.
@@ -209,6 +212,27 @@ def detect_status(trigger, lang: str, *, conditions: bool = True, inside: range 
                 res.conditional = True
                 break
     return res
+
+
+def _ruled_out(trigger, cues: StatusCues) -> str | None:
+    """What an idiom of refusal rules out did not happen: the subject of "is out of the question", "was
+    ruled out", "est exclue", "est hors de question", the object of "ruled out", "a exclu"."""
+    if not cues.ruling_out:
+        return None
+    head = trigger.head
+    if head == trigger:
+        return None
+    if trigger.dep_ in syntax.OBJ:
+        prt = " ".join(c.lower_ for c in head.children if c.dep_ in ("prt", "compound:prt"))
+        for form in (head.lower_, (head.lemma_ or "").lower()):
+            if (f"{form} {prt}" if prt else form) in cues.ruling_out:
+                return head.text
+        return None
+    if trigger.dep_ not in syntax.SUBJ and trigger.dep_ not in syntax.SUBJ_PASS:
+        return None
+    inside = {t.i for t in trigger.subtree}
+    words = " " + " ".join(t.lower_ for t in head.subtree if t.i not in inside) + " "
+    return next((f for f in cues.ruling_out if f" {f} " in words), None)
 
 
 def _allegation(trigger, cues: StatusCues) -> str | None:
