@@ -298,3 +298,22 @@ def test_asylum_recipient_on_the_a_phrase_fr():
             "diplomatique depuis le coup d'État de la semaine dernière.")
     aid = [e for e in _code(text, "fr").events if e.type == "AID"]
     assert aid and {a.country for a in aid[0].actor} == {"CHL"} and {r.country for r in aid[0].recipient} == {"HTI"}
+
+
+@pytest.mark.parametrize("lang,text,word,subject", [
+    ("en", "The Latvian interior minister has been indicted by a court for fraud and will resign.", "resign",
+     "minister"),
+    ("fr", "Le ministre letton de l'Intérieur a été inculpé par un tribunal pour fraude et va démissionner.",
+     "démissionner", "ministre"),
+])
+def test_active_conjunct_of_a_passive_takes_its_subject(parse, lang, text, word, subject):
+    heads, rule = _subjects(parse, lang, text, word)
+    assert heads == [subject] and rule.endswith(("conj-shared-subject", "xcomp-subject-control"))
+
+
+@pytest.mark.parametrize("lang,text,word", [
+    ("en", "The Latvian interior minister was arrested by the police and charged with fraud.", "charged"),
+    ("fr", "Le ministre letton de l'Intérieur a été arrêté par la police et inculpé de fraude.", "inculpé"),
+])
+def test_conjunct_sharing_the_passive_gets_no_active_subject(parse, lang, text, word):
+    assert _subjects(parse, lang, text, word)[0] == []

@@ -79,3 +79,16 @@ def test_status_cue_files_validate():
     for lang in ("fr", "en"):
         cues = load_status_cues(lang)
         assert cues.negation_words and cues.planned_governors
+
+
+@pytest.mark.parametrize("lang,text,word,expected", [
+    # a verb coordinated with the accusation is another statement, not what is alleged
+    ("en", "The Latvian interior minister has been indicted by a court for fraud and will resign.", "resign",
+     "planned"),
+    ("fr", "Le ministre letton de l'Intérieur a été inculpé par un tribunal pour fraude et va démissionner.",
+     "démissionner", "planned"),
+    # what is alleged stays hypothetical, coordinated acts included
+    ("en", "The rebels were accused of killing and wounding civilians.", "wounding", "hypothetical"),
+])
+def test_coordination_with_an_accusation_is_no_allegation(parse, lang, text, word, expected):
+    assert _status(parse, lang, text, word) == expected

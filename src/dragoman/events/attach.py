@@ -259,6 +259,10 @@ def find_subjects(v: Token, cues: EventCues, depth: int = 0) -> tuple[list[Token
         return heads, "xcomp-subject-control"
     if v.dep_ == "conj" and head.pos_ in ("VERB", "AUX"):
         heads, _ = find_subjects(head, cues, depth + 1)
+        if not heads and _active_conjunct(v):
+            # "the minister has been indicted and will resign": the passive subject of the first
+            # conjunct is the active subject of the second (not so "was arrested and charged")
+            heads = [s for s in syntax.subjects(head) if s.dep_ in syntax.SUBJ_PASS]
         return heads, "conj-shared-subject"
     if v.dep_ == "pcomp" and head.dep_ == "prep" and head.head != head:
         # a gerund after a preposition of a predicate: "are guilty of violating" (the subject of the
@@ -296,6 +300,16 @@ def find_subjects(v: Token, cues: EventCues, depth: int = 0) -> tuple[list[Token
     if lost:
         return lost, "subject-repair"
     return [], None
+
+
+def _active_conjunct(v: Token) -> bool:
+    """A conjunct with its own active auxiliary ("and **will** resign", "et **a** démissionné") or a
+    non-participle form ("et va démissionner"): it does not share the passive of the verb it is
+    coordinated with."""
+    kids = list(v.children)
+    if any(c.dep_ in ("auxpass", "aux:pass") for c in kids) or "Pass" in v.morph.get("Voice"):
+        return False
+    return any(c.dep_ in syntax.AUX for c in kids) or "Part" not in v.morph.get("VerbForm")
 
 
 def _etre_compound(v: Token, cues: EventCues) -> bool:

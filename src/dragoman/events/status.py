@@ -244,9 +244,12 @@ def _allegation(trigger, cues: StatusCues) -> str | None:
     for _ in range(4):
         if t.head == t or t.dep_ in ("ROOT", "root") or t.dep_ in syntax.SUBJ:
             return None
+        coordinated = t.dep_ == "conj"
         t = t.head
         if (t.lemma_ or t.lower_).lower() in cues.allegation_governors or t.lower_ in cues.allegation_governors:
-            return t.text
+            # a verb coordinated with the accusation is another statement ("was indicted and will
+            # resign"), not what is alleged
+            return None if coordinated else t.text
     return None
 
 
