@@ -472,3 +472,19 @@ def test_workers_leaving_their_posts_do_not_resign_office(pipe, text, lang):
 ])
 def test_officials_leaving_their_posts_resign(pipe, text, lang):
     assert "RETREAT" in _types_in(pipe, text, lang)
+
+
+@pytest.mark.parametrize("text, lang", [
+    ("Malgré ces annonces, la menace des djihadistes pèse toujours sur la région de Mopti.", "fr"),
+    ("Despite these announcements, the threat of the jihadists still looms over the Mopti region.", "en"),
+])
+def test_a_looming_threat_is_a_danger_not_a_threat_made(pipe, text, lang):
+    assert "THREATEN" not in _types_in(pipe, text, lang)
+
+
+@pytest.mark.parametrize("text, lang", [
+    ("Les djihadistes ont proféré des menaces contre le gouvernement malien.", "fr"),
+    ("The Russian threat to cut gas supplies worried Ukraine.", "en"),
+])
+def test_threats_made_stay_threats(pipe, text, lang):
+    assert "THREATEN" in _types_in(pipe, text, lang)

@@ -910,6 +910,9 @@ class TriggerLexicon:
             children += list(head.head.children)  # "an earthquake struck, killing ten"
         if head.dep_ == "acl" and strip_accents(_norm(head.head.lemma_ or head.head.text)) in banned:
             return True  # "the film, shot in Morocco"
+        if head.pos_ in ("NOUN", "PROPN") and head.dep_ in ("nsubj", "nsubj:pass", "nsubjpass") \
+                and strip_accents(_norm(head.head.lemma_ or head.head.text)) in banned:
+            return True  # a noun subject of a barred verb: "la menace pèse toujours", "the threat looms"
         for child in children:
             if child.dep_ in ("nsubj", "nsubj:pass", "nsubjpass"):
                 if strip_accents(_norm(child.lemma_ or child.text)) in banned:
