@@ -308,3 +308,11 @@ def test_protesters_contesting_an_election_protest(pipe):
     assert _codes(ev.actor) == {"LBR"}
     assert not [e for e in _events(pipe, "L'opposition conteste les résultats des élections devant la Cour "
                                          "suprême.") if e.type == "PROTEST"]
+
+
+def test_trigger_inside_an_actor_name_traces_the_actor_as_a_list(pipe):
+    # "libération" inside "Tigres de libération de l'Eelam tamoul" is no event; its trace names the actor
+    # as a list like every other trace row (explain printed the code letter by letter: "L, K, A, R…")
+    doc = pipe.code_text("Le Sri Lanka a négocié avec les Tigres de libération de l'Eelam tamoul.", lang="fr")
+    rows = [t for t in doc.trace if t["outcome"] == "trigger inside an actor name"]
+    assert rows and all(r["actor"] == ["LKAREB"] for r in rows)

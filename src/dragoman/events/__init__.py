@@ -376,7 +376,7 @@ def code_document(doc: Document) -> None:
             inside = idx.covering(head_tok)
             if inside is not None and inside.kind not in ("pronoun",):
                 trace(sent, IN_ACTOR_NAME, trigger=trig_text, entry=entry.id, rule=None,
-                      actor=inside.actor.code or inside.actor.text)
+                      actor=[inside.actor.code or inside.actor.text])
                 continue
             host = _purpose_host(cand, candidates)
             if host is not None:
