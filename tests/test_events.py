@@ -534,6 +534,8 @@ def test_speaking_during_talks_is_no_participation(pipe, lang, text):
     ("en", "Kurdish students threw stones during demonstrations against the Turkish police."),
     ("fr", "Des étudiants kurdes ont lancé des pierres lors de manifestations contre la police turque."),
     ("fr", "Des étudiants kurdes ont lancé des pierres au cours de manifestations contre la police turque."),
+    # the time phrase hangs on a verb inside the trigger phrase, not on its head
+    ("fr", "De jeunes Kurdes ont eu recours aux jets de pierres lors de manifestations contre la police turque."),
 ])
 def test_act_during_an_event_of_its_type_is_that_event(pipe, lang, text):
     protests = [e for e in _events(pipe, text, lang).events if e.type == "PROTEST"]

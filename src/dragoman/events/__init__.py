@@ -577,7 +577,9 @@ def _accompanying_host(cand: _Candidate, candidates: list[_Candidate], cues: Any
     if verb is None or prep not in cues.accompanying_preps:
         return None
     for other in candidates:
-        if other is not cand and other.match.entry.type == cand.match.entry.type and other.head.i == verb.i:
+        # the verb heads the other trigger or is one of its words ("ont **eu** recours aux jets de pierres")
+        if other is not cand and other.match.entry.type == cand.match.entry.type and \
+                (other.head.i == verb.i or other.match.token_start <= verb.i < other.match.token_end):
             return other
     return None
 

@@ -794,10 +794,11 @@ def attach(match: Any, head_tok: Token, idx: MentionIndex, lang: str, *,
             rules.append("author-counterpart")
 
     # "threw stones during demonstrations against the army": the target of the event the act is part of
-    if not recips and not is_noun and not args.symmetric:
+    # (the time phrase may hang on any verb of the trigger: "ont **eu** recours aux jets de pierres lors de")
+    if not recips and not args.symmetric:
         akeys = {a.key() for a in actors}
-        recips = [r for r in _accompanying_recipients(head_tok, entry.type, idx, cues, trigger_types)
-                  if r.key() not in akeys]
+        recips = [r for t in toks if t.pos_ in ("VERB", "AUX")
+                  for r in _accompanying_recipients(t, entry.type, idx, cues, trigger_types) if r.key() not in akeys]
         if recips:
             rules.append("accompanying")
 
