@@ -61,8 +61,10 @@ def eval_command(
             task = bar.add_task(path.name, total=min(total, limit) if limit else total)
             reports.append(evaluate(path, pipeline=pipeline, strict=strict, count_all_statuses=all_statuses,
                                     limit=limit or None, progress=lambda n, t=task: bar.update(t, completed=n)))
+    fitted_table = None
     if fit_calibration is not None:
-        _fit(console, reports, fit_calibration, as_json)
+        fitted_table, summary = _fit(reports, fit_calibration)
+        _print_fit(console, summary, fit_calibration, as_json)
     for path, report in zip(gold, reports, strict=True):
         if as_json:
             sys.stdout.write(json.dumps(report.to_dict(records=records), ensure_ascii=False) + "\n")
@@ -79,15 +81,21 @@ def eval_command(
         if floors is not None and path.name in floor_data:
             if update_floors:
                 floor_data[path.name] = raise_floors(floor_data[path.name], report, allow_lower=allow_lower)
-            else:
-                problems.extend(check_floors(report, floor_data[path.name]))
-    if update_floors and floors is not None:
-        floors.write_text(json.dumps(floor_data, indent=2, sort_keys=True) + "\n", encoding="utf-8")
-        console.print(f"floors written to {floors}")
+            # Checked after raising too: a figure below its floor keeps the floor and fails.
+            problems.extend(check_floors(report, floor_data[path.name]))
     for problem in problems:
         Console(stderr=True).print(f"[red]FLOOR[/] {problem}")
     if problems:
+        # Nothing is written when the gate fails: a refit or a floor update only lands if it holds.
+        if fitted_table is not None or update_floors:
+            Console(stderr=True).print("[red]nothing written[/]: the figures above are below their floors")
         raise typer.Exit(1)
+    if fitted_table is not None:
+        fit_calibration.write_text(fitted_table, encoding="utf-8")
+        console.print(f"calibration written to {fit_calibration}")
+    if update_floors and floors is not None:
+        floors.write_text(json.dumps(floor_data, indent=2, sort_keys=True) + "\n", encoding="utf-8")
+        console.print(f"floors written to {floors}")
 
 
 def _print_report(console: Console, report) -> None:
@@ -112,8 +120,9 @@ def _print_report(console: Console, report) -> None:
     console.print(by_type)
 
 
-def _fit(console: Console, reports: list, out: Path, as_json: bool) -> None:
-    """Fit the calibration on all reports, write it, and rescore the reports with it."""
+def _fit(reports: list, out: Path) -> tuple[str, dict]:
+    """Fit the calibration on all reports, rescore the reports with it, and return the table's
+    text (written by the caller once the floors hold) and the fit's summary."""
     from dragoman.evaluate import calibration_header, fit_from_reports, recalibrate
     from dragoman.events.calibration import format_calibration, load_calibration, parse_calibration
 
@@ -124,14 +133,17 @@ def _fit(console: Console, reports: list, out: Path, as_json: bool) -> None:
         raise typer.Exit(1) from err
     text = format_calibration(cal, calibration_header(summary))
     parse_calibration(text, str(out))  # what we write must load
-    out.write_text(text, encoding="utf-8")
     load_calibration.cache_clear()
     for report in reports:
         recalibrate(report, cal)
+    return text, summary
+
+
+def _print_fit(console: Console, summary: dict, out: Path, as_json: bool) -> None:
     if as_json:
         sys.stdout.write(json.dumps({"calibration_fit": str(out), "summary": summary}) + "\n")
         return
-    table = Table(title=f"calibration fitted, written to {out}: ECE / Brier")
+    table = Table(title=f"calibration fitted for {out}: ECE / Brier")
     for col in ("events", "judged", "raw score", "in-sample", "held-out (2-fold)"):
         table.add_column(col, justify="left" if col == "events" else "right")
     for name, fig in summary.items():
