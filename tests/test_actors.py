@@ -208,6 +208,15 @@ def test_person_at_date_and_eli(kb):
     assert annan.code == "IGOUNO" and annan.country is None and annan.qid == "Q1067"
 
 
+def test_title_in_text_names_a_past_office(kb):
+    # the text's title names the office the person held then: the office, not ELI
+    titled = resolve_phrase("Chancellor Angela Merkel", "en", dt.date(2023, 1, 1), kb=kb)
+    assert (titled.country, titled.sector) == ("DEU", "GOV")
+    assert resolve_phrase("la chancelière Angela Merkel", "fr", dt.date(2023, 1, 1), kb=kb).sector == "GOV"
+    # "former" keeps ELI; a title she never held gives no office
+    assert resolve_phrase("former president Angela Merkel", "en", dt.date(2023, 1, 1), kb=kb).sector == "ELI"
+
+
 def test_concurrent_offices_prefer_the_title_in_text(kb):
     # from 2023-07-25 Wang Yi holds a party office and the ministry at once
     a = resolve_phrase("Chinese Foreign Minister Wang Yi", "en", dt.date(2023, 9, 1), kb=kb)
@@ -468,3 +477,41 @@ def test_peoples_placed_by_their_country(run, lang, text, word, code):
 def test_unknown_organisations_by_head_noun(run, lang, text, word, code):
     found = [m for m in run(text, lang).actor_mentions if word in m.actor.text]
     assert found and found[0].actor.code == code, [(m.actor.text, m.actor.code) for m in found]
+
+
+def _two_bushes(tmp_path):
+    people = tmp_path / "p.yaml"
+    office = "      - {{office: President, role: head_of_state, sector: GOV, from: {}, to: {}}}\n"
+    people.write_text(
+        "version: 1\npeople:\n"
+        "  - id: elder\n    country: USA\n    names: {en: [George Elder Bush, George Bush]}\n    surnames: {en: [Bush]}\n"
+        "    offices:\n" + office.format("1989-01-20", "1993-01-20")
+        + "  - id: younger\n    country: USA\n    names: {en: [George Younger Bush, George Bush]}\n    surnames: {en: [Bush]}\n"
+        "    offices:\n" + office.format("2001-01-20", "2009-01-20")
+        + "  - id: pierre-roux\n    country: FRA\n    names: {en: [Pierre Roux]}\n    surnames: {en: [Roux]}\n"
+        "    offices:\n" + office.format("1981-05-21", "1995-05-17")
+        + "  - id: jean-roux\n    country: BEL\n    names: {en: [Jean Roux]}\n    surnames: {en: [Roux]}\n"
+        "    offices:\n" + office.format("2001-01-01", "2005-01-01"),
+        encoding="utf-8")
+    return ActorKB.load(people_file=people)
+
+
+def test_shared_names_are_told_apart_by_the_date(tmp_path, nlp_stage):
+    kb = _two_bushes(tmp_path)
+    stage = ActorStage(kb=kb)
+
+    def person(text, day):
+        doc = next(iter(stage(nlp_stage([document_from_text(text, doc_id="t", lang="en", pub_date=day)]))))
+        # dictionary people only (an unknown "Roux" stays a name without an entry)
+        return [e for m in doc.actor_mentions if m.kind == "person"
+                for e in (m.actor.entry or "").split("+") if e.startswith("person:")]
+
+    assert person("George Bush met the Pope.", dt.date(1990, 5, 1)) == ["person:elder"]
+    assert person("George Bush met the Pope.", dt.date(2005, 5, 1)) == ["person:younger"]
+    # a surname alone: the bearer in office that day; between terms, the last one (same country)
+    assert person("The Pope met Bush on Monday.", dt.date(1990, 5, 1)) == ["person:elder"]
+    assert person("The Pope met Bush on Monday.", dt.date(2005, 5, 1)) == ["person:younger"]
+    assert person("The Pope met Bush on Monday.", dt.date(1999, 5, 1)) == ["person:elder"]
+    # bearers of two countries, none in office: no guess
+    assert person("The Pope met Roux on Monday.", dt.date(1998, 5, 1)) == []
+    assert person("The Pope met Roux on Monday.", dt.date(1990, 5, 1)) == ["person:pierre-roux"]

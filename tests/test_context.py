@@ -248,3 +248,28 @@ def test_civilians_under_an_occupation_do_not_take_the_occupier(pipe):
     # "sous" places only armed men: civilians "sous occupation israélienne" are not Israelis
     assert _mention(_doc(pipe, "Des civils sous occupation israélienne ont manifesté à Naplouse.", "fr"),
                     "civils").country != "ISR"
+
+
+@pytest.mark.parametrize("lang,text,word", [
+    ("en", "The Dutch government welcomed President Okonkwo's statement as proof of Abuja's wish for a "
+           "settlement in talks with Ghana.", "Okonkwo"),
+    ("fr", "Le gouvernement néerlandais a salué la déclaration du président Okonkwo, preuve du désir d'Abuja "
+           "de parvenir à un règlement dans les négociations avec le Ghana.", "Okonkwo"),
+])
+def test_named_leader_does_not_take_another_governments_country(pipe, lang, text, word):
+    # countries compete; the other government of the scene is no reason to make the president Dutch
+    assert _mention(_doc(pipe, text, lang), word).country != "NLD"
+
+
+@pytest.mark.parametrize("lang,text,word,country", [
+    ("en", "The German government welcomed President Reagan's statement on arms talks.", "Reagan", "USA"),
+    ("fr", "Le gouvernement allemand a salué la déclaration du président Reagan sur le désarmement.", "Reagan", "USA"),
+    ("en", "Chancellor Kohl met Mr Gorbachev in Moscow on Monday.", "Gorbachev", "RUS"),
+    ("fr", "Le chancelier Kohl a rencontré Mikhaïl Gorbatchev lundi à Moscou.", "Gorbatchev", "RUS"),
+])
+def test_office_holders_before_2000(pipe, lang, text, word, country):
+    from datetime import date
+
+    doc = pipe.code_text(text, lang=lang, pub_date=date(1987, 6, 1))
+    actor = _mention(doc, word)
+    assert actor.country == country and actor.sector == "GOV", actor

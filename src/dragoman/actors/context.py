@@ -132,8 +132,14 @@ def apply_context(doc: Document, gazetteer: Any = None) -> None:
             if not needs_country(m) or _pair(m, sent, pairs):
                 continue
             if people is None:
-                people = [c for o in ms if o.kind in _TAKERS and (c := _explicit(o)) and not _reporter(o, sent, speech)]
-            where, country = _context_country(m, sent, clues.get(si, []), people, doc_country)
+                people = [(c, o.actor.sector) for o in ms
+                          if o.kind in _TAKERS and (c := _explicit(o)) and not _reporter(o, sent, speech)]
+            # a named office-holder ("President X") is not of the country of another government of the
+            # scene: governments deal with foreign leaders as often as with their own ("the German
+            # government welcomed President X's statement"); a judge or the police act at home
+            named = m.kind == "person" and bool(m.actor.name) and m.actor.sector == "GOV"
+            scene = [c for c, sector in people if not (named and sector == "GOV")]
+            where, country = _context_country(m, sent, clues.get(si, []), scene, doc_country)
             if country is None:
                 continue
             a = m.actor

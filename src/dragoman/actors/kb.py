@@ -94,7 +94,8 @@ class Entry:
 
         With several offices at once, the one matching ``prefer`` (a role key or family, from
         the title in the text) wins, then a state office (GOV) over a party one. People outside
-        all offices: ELI after the last one ended, no sector before the first.
+        all offices: the office the text's title names if they held it before the day ("President
+        Reagan" in a text dated 2000), else ELI after the last one ended, no sector before the first.
         """
         if not self.periods:
             return self.country, self.sector, self.code, None
@@ -105,6 +106,14 @@ class Entry:
             p = valid[0]
             return (p.country or self.country, p.sector or self.sector, p.code or self.code, p)
         if self.kind in ("person", "surname"):
+            if prefer and prefer != "other":
+                # the text's own title names an office the person held ("President Reagan" in a text
+                # dated later, or undated): that office, the latest one begun before the day
+                fam = ROLE_FAMILIES.get(prefer, frozenset((prefer,)))
+                held = [p for p in self.periods if p.role in fam and (p.start is None or p.start <= day)]
+                if held:
+                    p = max(held, key=lambda x: x.start or dt.date.min)
+                    return (p.country or self.country, p.sector or self.sector, p.code or self.code, p)
             if any(p.end is not None and p.end <= day for p in self.periods):
                 return self.country, "ELI", None, None
             return self.country, None, None, None
@@ -359,6 +368,7 @@ class ActorKB:
         self.people: dict[str, Entry] = {}
         self.by_role: dict[tuple[str, str], list[tuple[Period, Entry]]] = {}
         self.surname_count: dict[str, int] = {}
+        self.surname_bearers: dict[str, list[Entry]] = {}  # surname key -> its people's surname entries
         self.grammar: dict[str, Grammar] = {}
         self.family_name_first: frozenset[str] = frozenset()
         self.surnames_of: dict[str, list[str]] = {}
@@ -394,6 +404,24 @@ class ActorKB:
                     if enabled:
                         gc.enable()
         return idx
+
+    def surname_holder(self, key: str, day: dt.date) -> Entry | None:
+        """The one person a surname alone names at ``day``: its only bearer; else the only bearer in
+        office that day ("Bush" in 1990 and in 2005); else, when all bearers are of one country, the
+        one whose office ended last before the day (the country is the same whoever is meant)."""
+        bearers = self.surname_bearers.get(key, [])
+        if len(bearers) <= 1:
+            return bearers[0] if bearers else None
+        valid = [b for b in bearers if any(p.valid(day) for p in b.periods)]
+        if valid:
+            return valid[0] if len(valid) == 1 else None
+        if len({(b.country, b.code) for b in bearers}) != 1:
+            return None
+        ended = [(max(p.end for p in b.periods if p.end is not None and p.end <= day), i)
+                 for i, b in enumerate(bearers) if any(p.end is not None and p.end <= day for p in b.periods)]
+        if ended:
+            return bearers[max(ended)[1]]
+        return None
 
     def country_name(self, iso3: str | None, lang: str) -> str | None:
         e = self.countries.get(iso3 or "")

@@ -82,6 +82,7 @@ def add_person(kb: ActorKB, entry: Entry, surnames: dict[str, list[str]], overri
         for s in sur:
             key = " ".join(subtokens(s))
             kb.surname_count[key] = kb.surname_count.get(key, 0) + 1
+            kb.surname_bearers.setdefault(key, []).append(sentry)
 
 
 def load_people(kb: ActorKB, path: Path, override: bool = False) -> int:

@@ -122,7 +122,9 @@ class Resolver:
                     text = text[max(text.find("'"), text.find("’")) + 1:]
                 ok = [e for e, flag in term if case_ok(flag, text) and self._entry_ok(e, doc, s_tok, e_tok, state)]
                 if ok:
-                    ok.sort(key=lambda e: _PRIORITY.get(e.kind, 10))
+                    # one name, several people ("George Bush"): the one in office at the document's date
+                    ok.sort(key=lambda e: (_PRIORITY.get(e.kind, 10), not (
+                        e.kind == "person" and any(p.valid(state.day) for p in e.periods))))
                     chosen = Item(s_tok, e_tok, ok[0].kind, ok[0])
                     break
             if chosen is not None and chosen.kind == "role" and self._adjectival(doc[chosen.start]) \
@@ -163,7 +165,7 @@ class Resolver:
                 return True
             # a surname alone must look like a name: a person entity, or a capitalised word outside
             # dates and numbers ("in May" is a DATE, not Theresa May)
-            return self.kb.surname_count.get(key, 0) == 1 and all(
+            return self.kb.surname_holder(key, state.day) is e and all(
                 t.ent_type_ in _PERSON_LABELS or (t.ent_type_ not in _NOT_NAMES and t.text[:1].isupper()
                                                   and (t.pos_ == "PROPN" or not t.is_sent_start))
                 for t in doc[s:end])
