@@ -1,0 +1,54 @@
+"""Word senses the coder used to confuse (audit findings), English and French, hand-written sentences."""
+
+from __future__ import annotations
+
+import pytest
+
+from dragoman.pipeline import Pipeline, PipelineConfig
+
+
+@pytest.fixture(scope="module")
+def pipe():
+    return Pipeline(PipelineConfig())
+
+
+def _events(pipe, text, lang):
+    doc = pipe.code_text(text, lang=lang)
+    assert not doc.errors, doc.errors
+    return [(e.type, e.mode, e.status) for e in doc.events]
+
+
+# ---- "strike": a labour strike is PROTEST; ASSAULT needs a military complement or an armed/state actor
+@pytest.mark.parametrize("lang,text", [
+    ("en", "Thousands of nurses joined the strike on Tuesday."),
+    ("en", "Bus drivers went on strike in Lyon over unpaid wages."),
+    ("en", "The unions called a general strike against the pension reform."),
+    ("en", "The strike by dock workers paralysed the port for a week."),
+    ("fr", "Des milliers d'infirmières ont rejoint la grève mardi."),
+    ("fr", "Les chauffeurs de bus se sont mis en grève à Lyon."),
+])
+def test_labour_strike_is_never_an_assault(pipe, lang, text):
+    evs = _events(pipe, text, lang)
+    assert not [e for e in evs if e[0] == "ASSAULT"], evs
+
+
+@pytest.mark.parametrize("lang,text", [
+    ("en", "Thousands of nurses joined the strike on Tuesday."),
+    ("en", "Bus drivers went on strike in Lyon over unpaid wages."),
+    ("fr", "Les chauffeurs de bus se sont mis en grève à Lyon."),
+])
+def test_labour_strike_is_a_protest(pipe, lang, text):
+    evs = _events(pipe, text, lang)
+    assert ("PROTEST", "strike") in {(t, m) for t, m, _ in evs}, evs
+
+
+@pytest.mark.parametrize("lang,text", [
+    ("en", "The army carried out strikes on rebel positions near the border."),
+    ("en", "A drone strike killed three militants in the north of the country."),
+    ("en", "Retaliatory strikes hit the capital overnight."),
+    ("fr", "L'armée a mené des frappes contre des positions rebelles près de la frontière."),
+    ("fr", "Une frappe de drone a tué trois combattants dans le nord du pays."),
+])
+def test_military_strike_is_an_assault(pipe, lang, text):
+    evs = _events(pipe, text, lang)
+    assert [e for e in evs if e[0] == "ASSAULT"], evs
