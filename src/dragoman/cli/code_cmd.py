@@ -163,6 +163,16 @@ def explain(
             console.print(mt)
         else:
             console.print("actor mentions: none")
+        places = [pm for pm in doc.place_mentions if pm.sentence_index == sent.index]
+        if places:
+            from dragoman.places import load_gazetteer, place_entry
+
+            pt = Table("place", "name", "country", "class", "entry", title="places")
+            for pm in places:
+                loc = pm.location
+                pt.add_row(loc.text or "-", loc.name or "-", loc.country or "-", loc.feature_class or "-",
+                           place_entry(loc, load_gazetteer()))
+            console.print(pt)
         notes = [t for t in doc.trace if t.get("sentence_index") == sent.index]
         if notes:
             tt = Table("trigger", "entry", "rule", "status", "actor", "recipient", "outcome", title="triggers")
