@@ -102,3 +102,13 @@ def test_explain_says_why_nothing(runner):
     res = runner.invoke(app, ["explain", "The weather was mild in Paris on Sunday.", "--lang", "en"])
     assert res.exit_code == 0, res.output
     assert "no event coded" in res.stdout and "no trigger in sentence" in res.stdout
+
+
+def test_explain_shows_places_and_their_gazetteer_entry(runner):
+    res = runner.invoke(app, ["explain", "La police a dispersé des manifestants au Pendjab et à Moscou.", "--lang", "fr"])
+    assert res.exit_code == 0, res.output
+    out = res.stdout
+    assert "places" in out and "region in IND, PAK: no country" in out  # two-country region
+    assert "city geonames" in out  # Moscou
+    res = runner.invoke(app, ["explain", "Soldiers attacked villages in Sindh.", "--lang", "en"])
+    assert "region ISO 3166-2 PK-SD" in res.stdout
