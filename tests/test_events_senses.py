@@ -52,3 +52,24 @@ def test_labour_strike_is_a_protest(pipe, lang, text):
 def test_military_strike_is_an_assault(pipe, lang, text):
     evs = _events(pipe, text, lang)
     assert [e for e in evs if e[0] == "ASSAULT"], evs
+
+
+# ---- status: "allait être libéré" / "was going to be released" looks ahead; the act asked for did not happen
+@pytest.mark.parametrize("lang,text", [
+    ("fr", "Selon ses avocats, le journaliste allait être libéré."),
+    ("en", "According to his lawyers, the journalist was going to be released."),
+])
+def test_imperfective_going_to_is_not_occurred(pipe, lang, text):
+    evs = _events(pipe, text, lang)
+    rel = [e for e in evs if e[0] == "RETREAT"]
+    assert rel and all(s != "occurred" for _, _, s in rel), evs
+
+
+@pytest.mark.parametrize("lang,text", [
+    ("fr", "L'association a incité les autorités à présenter des excuses aux familles."),
+    ("en", "The association incited the authorities to apologise to the families."),
+    ("en", "Rights groups urged the authorities to apologise to the families."),
+])
+def test_requested_apology_did_not_happen(pipe, lang, text):
+    evs = _events(pipe, text, lang)
+    assert not [e for e in evs if e[0] in ("SUPPORT", "CONCEDE") and e[2] == "occurred"], evs

@@ -35,7 +35,7 @@ _STATUS_LIST_KEYS = (
     "hypothetical_governors", "negating_governors", "negation_words", "condition_marks",
 )
 _STATUS_OPTIONAL_LISTS = ("planned_conditional", "future_endings", "conditional_endings", "planned_adjectives",
-                          "present_only_governors", "purpose_marks", "purpose_nouns",
+                          "present_only_governors", "prospective_governors", "purpose_marks", "purpose_nouns",
                           "negation_needs_particle", "negation_particles", "allegation_governors",
                           "preventing_governors",
                           "reportive_aux", "ruling_out")
@@ -136,6 +136,8 @@ class StatusCues:
     irregular_stems: dict[str, str]
     planned_adjectives: frozenset[str] = frozenset()
     present_only_governors: frozenset[str] = frozenset()
+    # present-only governors whose imperfective past still looks ahead ("allait être libéré", "was going to")
+    prospective_governors: frozenset[str] = frozenset()
     purpose_marks: tuple[str, ...] = ()  # "pour", "afin de", "in order to": a goal, not a fact
     purpose_nouns: frozenset[str] = frozenset()  # "dans le but de", "with the aim of"
     # words that negate only with a particle ("ne ... plus"; "une fois de plus" is no negation)
@@ -218,6 +220,7 @@ def load_status_cues(lang: str) -> StatusCues:
         irregular_stems={k.lower(): v.lower() for k, v in stems.items()},
         planned_adjectives=frozenset(opt["planned_adjectives"]),
         present_only_governors=frozenset(opt["present_only_governors"]),
+        prospective_governors=frozenset(opt["prospective_governors"]),
         purpose_marks=opt["purpose_marks"],
         purpose_nouns=frozenset(opt["purpose_nouns"]),
         negation_needs_particle=frozenset(opt["negation_needs_particle"]),

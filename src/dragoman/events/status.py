@@ -164,6 +164,12 @@ def _is_past(tok) -> bool:
     return any(c.dep_ in syntax.AUX and "Past" in c.morph.get("Tense") for c in tok.children)
 
 
+def _imperfective(tok) -> bool:
+    """An imperfective past of "aller"/"go" still looks ahead: "allait être libéré", "was going to be
+    released" (a plan or an expectation then), unlike "est allé voir", "went to see" (a move that happened)."""
+    return "Imp" in tok.morph.get("Tense") or "Prog" in tok.morph.get("Aspect") or tok.tag_ == "VBG"
+
+
 def detect_status(trigger, lang: str, *, conditions: bool = True, inside: range | None = None) -> StatusResult:
     """Status of the event whose trigger head is the spaCy token ``trigger``.
 
@@ -294,7 +300,8 @@ def _climb(p, cues: StatusCues, res: StatusResult, depth: int, conditions: bool 
         elif g_lemma in cues.hypothetical_governors:
             res.add("hypothetical", head.text)
         elif g_lemma in cues.planned_governors:
-            if g_lemma not in cues.present_only_governors or not _is_past(head):
+            if g_lemma not in cues.present_only_governors or not _is_past(head) \
+                    or (g_lemma in cues.prospective_governors and _imperfective(head)):
                 res.add("planned", head.text)
         if p.dep_ == "xcomp" or g_lemma in cues.negating_governors:
             # "will not try to meet", "could agree to meet": the governor's own cues carry over
