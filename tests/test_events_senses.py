@@ -54,6 +54,31 @@ def test_military_strike_is_an_assault(pipe, lang, text):
     assert [e for e in evs if e[0] == "ASSAULT"], evs
 
 
+# ---- "invite X to + infinitive" urges (REQUEST); an invitation to visit or attend stays AGREE (PLOVER manual)
+@pytest.mark.parametrize("lang,text", [
+    ("fr", "Le préfet a invité les manifestants à se disperser dans le calme."),
+    ("fr", "Le ministre a invité les syndicats à reprendre le travail."),
+    ("en", "The governor invited the protesters to go home."),
+    ("en", "The minister invited the unions to call off their action."),
+])
+def test_invite_to_do_is_a_request(pipe, lang, text):
+    evs = _events(pipe, text, lang)
+    types = {t for t, _, _ in evs}
+    assert "REQUEST" in types and "AGREE" not in types, evs
+
+
+@pytest.mark.parametrize("lang,text", [
+    ("fr", "Le président français a invité son homologue chinois à se rendre à Paris."),
+    ("fr", "Le Premier ministre a invité le président kényan au sommet de Londres."),
+    ("en", "The French president invited his Chinese counterpart to visit Paris."),
+    ("en", "The prime minister invited the Kenyan president to the London summit."),
+])
+def test_invitation_to_visit_stays_agree(pipe, lang, text):
+    evs = _events(pipe, text, lang)
+    types = {t for t, _, _ in evs}
+    assert "AGREE" in types and "REQUEST" not in types, evs
+
+
 # ---- status: "allait être libéré" / "was going to be released" looks ahead; the act asked for did not happen
 @pytest.mark.parametrize("lang,text", [
     ("fr", "Selon ses avocats, le journaliste allait être libéré."),

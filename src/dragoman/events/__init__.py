@@ -272,7 +272,7 @@ def _frame_check(entry: Any, head_tok: Any, span: Any, sent_index: int, att: Any
         why = equipment(head_tok, cues) or ordinary_crime(
             head_tok, att.actors, att.recipients, agents, sent_index, frames, cues)
     if not why and entry.type == "REQUEST":
-        why = protest_topic(att.actors, span, sent_index, frames, cues)
+        why = protest_topic(att.actors, span, sent_index, frames, cues, att.recipients)
     # the actor; for a swapped entry ("came under fire") the subject is the recipient and counts too
     parts = att.actors + (att.recipients if entry.args.swap else [])
     if not why and entry.args.actor_sectors and not any(

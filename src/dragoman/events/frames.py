@@ -156,13 +156,17 @@ def riot_violence(entry: Any, actors: list[Any], agents: list[Any], sent_index: 
     return None
 
 
-def protest_topic(actors: list[Any], span: Any, sent_index: int, index: FrameIndex, cues: Any) -> str | None:
+def protest_topic(actors: list[Any], span: Any, sent_index: int, index: FrameIndex, cues: Any,
+                  recipients: Iterable[Any] = ()) -> str | None:
     """A demand made by protesters, or told with a protest, is the protest's topic: PLOVER codes the
     protest and not the demand as a separate REQUEST ("les grévistes réclament une hausse des
-    salaires")."""
+    salaires"). A demand made *of* protesters by someone else ("le préfet a invité les manifestants
+    à se disperser") is an appeal to them, coded as such."""
     who = _first(_participant_words(actors), cues.protest_agents)
     if who:
         return f"demand of protesters ('{who}') is the topic of their protest"
+    if _first(_participant_words(recipients), cues.protest_agents):
+        return None
     own: set[str] = set()
     for t in span:
         own |= token_words(t)

@@ -532,6 +532,9 @@ def _keys_cached(lemma_raw: str, text: str) -> tuple[str, ...]:
 
 
 _INFINITIVE_MARKS = frozenset({"to", "de", "d'", "à", "pour"})
+# The pseudo-object of a trigger whose object is told to do something ("invited X to leave"),
+# usable in ``objects``/``not_objects`` lists.
+INFINITIVE = "@infinitive"
 
 
 class _Links:
@@ -691,6 +694,13 @@ def objects_of(token: Any) -> set[str]:
                 if g.dep_ in ("mark", "aux"):
                     add(g)  # "qu'" counts as "que"
             continue
+        if child.dep_ == "xcomp" and any(
+            g.dep_ in ("aux", "mark") and g.lower_ in _INFINITIVE_MARKS for g in child.children
+        ):
+            out.add(INFINITIVE)  # "invited the protesters to leave", "inviter X à partir": an act asked for
+            for g in child.children:
+                if g.dep_ in ("aux", "mark") and g.lower_ in _INFINITIVE_MARKS:
+                    out.add(g.lower_)  # "inciter X à faire": the marker counts as "à"
         if child.dep_ in _OBJECT_DEPS and child.pos_ not in ("PUNCT", "CCONJ", "DET"):
             add(child)
             for grand in child.children:
