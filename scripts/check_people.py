@@ -3,6 +3,7 @@
 Usage:
     .venv/bin/python scripts/check_people.py                      # coverage summary
     .venv/bin/python scripts/check_people.py --on 2013-06-01 --owner CHN [--role foreign_minister]
+    .venv/bin/python scripts/check_people.py --risky                # surnames that are also places or words
 
 Structure and consistency are enforced by tests/test_people_data.py; this script is for editors.
 """
@@ -69,12 +70,54 @@ def on_day(people: list[dict], day: dt.date, owner: str, role: str | None) -> No
                 print(f"{status:5}  {o['role']:26} {p['id']:32} {o['office']} ({o['from']} - {o['to']})")
 
 
+def risky() -> list[tuple[str, str, str]]:
+    """(surname, bearers, why) for surnames that are also something else, and what covers them:
+    a large place (``dragoman.actors.resolve.large_place``: the surname alone needs a title, a
+    first name or an earlier mention), another dictionary entry (it outranks the surname), or a
+    word our lexicons write in lower case (a surname must be capitalised and, at the start of a
+    sentence, a proper noun)."""
+    import re
+
+    from dragoman.actors.kb import DATA, ActorKB
+    from dragoman.actors.resolve import large_place
+    from dragoman.actors.text import subtokens
+
+    kb = ActorKB.load()
+    words: set[str] = set()
+    for lang in ("en", "fr"):
+        for path in sorted((DATA / lang).iterdir()):
+            if path.suffix in (".yaml", ".tsv", ".txt"):
+                words.update(re.findall(r"(?<![\w'’])[a-zà-ÿ]+(?![\w'’])", path.read_text(encoding="utf-8")))
+    others: dict[str, set[str]] = {}
+    for lang in ("en", "fr"):
+        for _lg, pattern, entry, _ in kb._patterns:
+            if entry.kind not in ("person", "surname", "role") and _lg in (lang, "*"):
+                others.setdefault(" ".join(subtokens(pattern)), set()).add(entry.id)
+    out = []
+    for key, bearers in sorted(kb.surname_bearers.items()):
+        who = ", ".join(sorted({b.id for b in bearers}))
+        written = next((s for b in bearers for s in kb.surnames_of.get(b.id, []) if " ".join(subtokens(s)) == key), key)
+        if key in others:
+            out.append((written, who, "also " + ", ".join(sorted(others[key])) + " (outranks the surname)"))
+        if large_place(written):
+            out.append((written, who, "large place (alone needs a title, first name or earlier mention)"))
+        if written.lower() in words:
+            out.append((written, who, "lower-case word of our lexicons (needs a capital, a proper noun at "
+                        "a sentence start)"))
+    return out
+
+
 def main(argv: list[str]) -> int:
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     ap.add_argument("--on", type=dt.date.fromisoformat, help="day to query (YYYY-MM-DD)")
     ap.add_argument("--owner", help="ISO3 country or non-state code (UNO, EUR, IGO, IMG)")
     ap.add_argument("--role", help="restrict to one role")
+    ap.add_argument("--risky", action="store_true", help="list surnames that are also places or words")
     args = ap.parse_args(argv)
+    if args.risky:
+        for surname, who, why in risky():
+            print(f"{surname:20} {who:40} {why}")
+        return 0
     with PEOPLE.open(encoding="utf-8") as fh:
         people = yaml.safe_load(fh)["people"]
     if args.on and args.owner:

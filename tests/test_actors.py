@@ -515,3 +515,98 @@ def test_shared_names_are_told_apart_by_the_date(tmp_path, nlp_stage):
     # bearers of two countries, none in office: no guess
     assert person("The Pope met Roux on Monday.", dt.date(1998, 5, 1)) == []
     assert person("The Pope met Roux on Monday.", dt.date(1990, 5, 1)) == ["person:pierre-roux"]
+
+
+# ---------------------------------------------------------------- surnames alone
+
+_SURNAME_PEOPLE = """version: 1
+people:
+  - id: chilean-lagos
+    country: CHL
+    names: {en: [Ricardo Lagos], fr: [Ricardo Lagos]}
+    surnames: {en: [Lagos], fr: [Lagos]}
+    offices:
+      - {office: President of Chile, role: head_of_state, sector: GOV, from: 2000-03-11, to: 2006-03-11}
+  - id: colombian-santos
+    country: COL
+    names: {en: [Juan Manuel Santos], fr: [Juan Manuel Santos]}
+    surnames: {en: [Santos], fr: [Santos]}
+    offices:
+      - {office: President of Colombia, role: head_of_state, sector: GOV, from: 2010-08-07, to: 2018-08-07}
+"""
+
+
+@pytest.fixture(scope="module")
+def surname_run(tmp_path_factory, nlp_stage):
+    path = tmp_path_factory.mktemp("people") / "p.yaml"
+    path.write_text(_SURNAME_PEOPLE, encoding="utf-8")
+    stage = ActorStage(kb=ActorKB.load(people_file=path))
+
+    def _run(text: str, lang: str, day: dt.date = dt.date(2004, 5, 1)):
+        doc = next(iter(stage(nlp_stage([document_from_text(text, doc_id="t", lang=lang, pub_date=day)]))))
+        return [(m.actor.text, m.actor.name, m.actor.country, m.actor.entry or "") for m in doc.actor_mentions
+                if m.kind == "person"]
+
+    return _run
+
+
+@pytest.mark.parametrize(("lang", "text"), [
+    # a known surname alone after a locative, tagged as a place, or naming a large city is the place
+    ("en", "Thousands attended a rally in Lagos on Saturday."),
+    ("en", "Lagos was paralysed by a general strike."),
+    ("en", "Fuel queues stretched for miles near Lagos."),
+    ("fr", "Des milliers de personnes ont manifesté à Lagos samedi."),
+    ("fr", "Une grève générale a paralysé Lagos."),
+    ("fr", "La police de Lagos a dispersé les manifestants."),
+])
+def test_surname_that_is_a_place_is_not_the_person(surname_run, lang, text):
+    assert not [p for p in surname_run(text, lang) if "chilean-lagos" in p[3]], surname_run(text, lang)
+
+
+@pytest.mark.parametrize(("lang", "text", "mention"), [
+    # a title, a first name or an earlier full mention makes the word a person again
+    ("en", "President Lagos met the envoy in Santiago.", "President Lagos"),
+    ("en", "Yesterday R. Lagos met the envoy in Santiago.", "R. Lagos"),
+    ("fr", "Le président chilien Lagos a reçu l'envoyé à Santiago.", "président chilien Lagos"),
+    ("fr", "Ricardo Lagos a reçu l'envoyé. Lagos a ensuite déclaré que l'accord tenait.", "Lagos"),
+])
+def test_surname_made_a_person_by_title_or_first_name(surname_run, lang, text, mention):
+    got = {p[0]: p for p in surname_run(text, lang)}
+    assert mention in got and got[mention][2] == "CHL", got
+
+
+def test_surname_met_earlier_is_still_a_place_after_a_locative(surname_run):
+    got = surname_run("Ricardo Lagos flew to Nigeria on Monday. He then spoke at a rally in Lagos.", "en")
+    assert [p[0] for p in got] == ["Ricardo Lagos"], got
+
+
+@pytest.mark.parametrize(("lang", "text", "name", "country"), [
+    # name parts that contradict the bearer's full name ("dos", "José Eduardo") make another person
+    ("en", "President dos Santos met the envoy.", "dos Santos", None),
+    ("en", "Angolan President Jose Eduardo dos Santos met the envoy.", "Jose Eduardo dos Santos", "AGO"),
+    ("fr", "Le président dos Santos a rencontré le Premier ministre.", "dos Santos", None),
+    ("fr", "Le président angolais José Eduardo dos Santos a reçu l'envoyé.", "José Eduardo dos Santos", "AGO"),
+])
+def test_contradicting_name_parts_do_not_resolve(surname_run, lang, text, name, country):
+    got = surname_run(text, lang, dt.date(2012, 5, 1))
+    assert [(p[1], p[2]) for p in got] == [(name, country)], got
+    assert not any("colombian-santos" in p[3] for p in got)
+
+
+@pytest.mark.parametrize(("lang", "text"), [
+    # parts that fit the bearer's name (first name, initial, a middle name after the first name)
+    # and a French "de" that is a preposition, not a particle
+    ("en", "President Juan Santos met the envoy."),
+    ("en", "President J. M. Santos met the envoy."),
+    ("fr", "Les partisans de Santos ont manifesté."),
+    ("fr", "Le président Santos a signé l'accord."),
+])
+def test_name_parts_that_fit_still_resolve(surname_run, lang, text):
+    got = surname_run(text, lang, dt.date(2012, 5, 1))
+    assert any("colombian-santos" in p[3] and p[2] == "COL" for p in got), got
+
+
+def test_earlier_mention_with_other_name_parts_is_not_a_reference(surname_run):
+    got = surname_run("Juan Manuel Santos met the envoy. Later, José Eduardo dos Santos spoke.", "en",
+                      dt.date(2012, 5, 1))
+    assert [(p[1], p[2]) for p in got] == [("Juan Manuel Santos", "COL"), ("José Eduardo dos Santos", None)], got

@@ -356,6 +356,8 @@ class Grammar:
     # demonyms that also name a people living across borders ("Serbs", "Albanais"): next to a place
     # ("Bosnian Serbs", "Serbes de Bosnie", "Kosovo Albanians") the place gives the country
     ethnonyms: frozenset[str] = frozenset()
+    # "in", "à", "près de": a known surname alone after these is a place ("a rally in Lagos")
+    place_prepositions: tuple[tuple[str, ...], ...] = ()
 
 
 class ActorKB:
@@ -371,6 +373,7 @@ class ActorKB:
         self.surname_bearers: dict[str, list[Entry]] = {}  # surname key -> its people's surname entries
         self.grammar: dict[str, Grammar] = {}
         self.family_name_first: frozenset[str] = frozenset()
+        self.name_particles: frozenset[str] = frozenset()  # "dos", "von", "bin" (data/common/naming.yaml)
         self.surnames_of: dict[str, list[str]] = {}
         self.country_synonyms: dict[str, str] = {}
         # per language: folded head noun of an organisation name -> (sector with a country, code without)
@@ -522,6 +525,12 @@ def _load_naming(kb: ActorKB, path: Path) -> None:
     CODE_SYNONYMS.update({k: v for k, v in (data.get("code_synonyms") or {}).items() if k != "__line__"})
     kb.country_synonyms = dict(COUNTRY_SYNONYMS)
     kb.family_name_first = frozenset(fam)
+    particles = data.get("name_particles") or []
+    if not isinstance(particles, list) or not all(isinstance(p, str) and p.strip() for p in particles):
+        raise DataFileError("name_particles must be a list of words", where=f"{path}:1")
+    from dragoman.actors.text import fold
+
+    kb.name_particles = frozenset(fold(p) for p in particles)
 
 
 def _split(cell: str) -> list[str]:
@@ -703,6 +712,7 @@ def _load_grammar(kb: ActorKB, path: Path, lang: str) -> None:
             ethnic_before=frozenset(fold(w) for w in data.get("ethnic_before") or ()),
             ethnic_after=tuple(tuple(fold(x) for x in str(w).split()) for w in data.get("ethnic_after") or ()),
             ethnonyms=frozenset(" ".join(subtokens(w)) for w in data.get("ethnonyms") or ()),
+            place_prepositions=tuple(tuple(fold(x) for x in str(w).split()) for w in data.get("place_prepositions") or ()),
         )
     except (KeyError, TypeError) as err:
         raise DataFileError(f"missing or bad key {err}", where=where) from err

@@ -37,6 +37,45 @@ _SUBJ = frozenset(("nsubj", "nsubj:pass", "nsubjpass"))
 _STATE_SECTORS = frozenset(("GOV", "MIL", "COP", "JUD", "LEG", "SPY", "PRM", "REB", "UAF"))
 
 
+_PLACE_LABELS = frozenset(("GPE", "LOC"))
+# a place this large (or a country, region, capital) named exactly like a known surname is read as
+# the place when no title, first name or earlier mention makes the word a person ("Lagos")
+PLACE_SURNAME_MIN_POPULATION = 1_000_000
+
+
+def _initial(text: str) -> bool:
+    """"J.", "J": one capital letter, an initial of a first name."""
+    return len(text.rstrip(".")) == 1 and text[:1].isupper() and text[:1].isalpha()
+
+
+def _same_name_word(word: str, other: str, particles: frozenset[str]) -> bool:
+    if word == other:
+        return True
+    if word in particles or other in particles:
+        return False
+    return (len(word) == 1 and other.startswith(word)) or (len(other) == 1 and word.startswith(other))
+
+
+_LARGE_PLACES: dict[str, bool] = {}
+
+
+def large_place(text: str) -> bool:
+    """Whether the places' gazetteer knows ``text`` under its own name as a country, region,
+    capital or a place of at least ``PLACE_SURNAME_MIN_POPULATION`` (used for known surnames)."""
+    got = _LARGE_PLACES.get(text)
+    if got is None:
+        from dragoman.places import RANK_REGION, load_gazetteer
+
+        # its own name as written, accents included ("Būsh" is not "Bush")
+        got = _LARGE_PLACES[text] = any(
+            p.name.casefold() == text.casefold() and (p.rank >= RANK_REGION or p.capital or p.population >= PLACE_SURNAME_MIN_POPULATION)
+            for p in load_gazetteer().lookup(text))
+    return got
+
+
+_large_place = large_place
+
+
 @dataclass
 class Item:
     start: int  # doc-level token indices
@@ -98,7 +137,9 @@ class Resolver:
                 subs.append(s)
                 owner.append(t.i)
         doc = tokens.doc if hasattr(tokens, "doc") else tokens
+        lo = tokens[0].i if len(tokens) else 0
         items: list[Item] = []
+        places: set[int] = set()
         n = len(subs)
         k = 0
         while k < n:
@@ -130,12 +171,12 @@ class Resolver:
             if chosen is not None and chosen.kind == "role" and self._adjectival(doc[chosen.start]) \
                     and chosen.end - chosen.start == 1:
                 chosen = None  # "exercices militaires", "military drills": an adjective, not the army
+            if chosen is not None and chosen.kind == "surname":
+                found = chosen
+                chosen = self._surname_item(doc, chosen, items, items[-1].end if items else lo, state)
+                if chosen is None:
+                    places.update(range(found.start, found.end))  # "in Lagos": no person here at all
             if chosen is not None:
-                if chosen.kind == "surname":
-                    # the document's own "Pak" (met earlier) beats the dictionary's only "Pak"
-                    met = state.surnames.get(" ".join(subtokens(doc[chosen.start:chosen.end].text)))
-                    if met is not None:
-                        chosen = Item(chosen.start, chosen.end, "ref", ref=met[0])
                 items.append(chosen)
                 if chosen.entry is not None and chosen.kind in _COUNTRYISH and chosen.entry.country:
                     state.countries.add(chosen.entry.country)  # context for "the North" later on
@@ -148,7 +189,107 @@ class Resolver:
             if not (k < n and owner[k] == t0 and len(subs[k - 1]) <= 2 and ("'" in doc[t0].text or "’" in doc[t0].text)):
                 while k < n and owner[k] == t0:
                     k += 1
-        return self._add_entities(tokens, doc, items, state)
+        return self._add_entities(tokens, doc, items, state, places)
+
+    def _surname_item(self, doc: Any, item: Item, items: list[Item], lo: int, state: DocState) -> Item | None:
+        """A known surname alone: the document's own bearer (met earlier) or the dictionary's, unless
+        the name written around it says otherwise. Name parts before it (first names, initials,
+        particles: "José Eduardo dos Santos") that contradict the bearer's name make it an unknown
+        person; without a title or a first name, a place reading wins: a place entity, the object of
+        a locative ("a rally in Lagos", "à Lagos") or a large place of that name in the gazetteer
+        ("Lagos was paralysed"; a surname met earlier in the document yields only to the locative)."""
+        key = " ".join(subtokens(doc[item.start:item.end].text))
+        met = state.surnames.get(key)
+        first = self._name_parts(doc, item.start, lo)
+        parts = [t for t in doc[first:item.start]]
+        if parts:
+            names = [met[0].name or ""] if met is not None else [n for ns in item.entry.names.values() for n in ns]
+            if met is None and item.entry is None:
+                return None
+            if not self._parts_agree(parts, subtokens(key), names):
+                return Item(first, item.end, "unknown", name=doc[first:item.end].text)
+        elif not self._titled(doc, item.start, items) and self._place_like(doc, item.start, item.end, met is not None):
+            return None
+        if met is not None:
+            # the document's own "Pak" (met earlier) beats the dictionary's only "Pak"
+            return Item(first, item.end, "ref", ref=met[0])
+        return Item(first, item.end, item.kind, item.entry)
+
+    def _name_parts(self, doc: Any, s: int, lo: int) -> int:
+        """Start of the name parts written right before token ``s``: first names the recogniser
+        tags as a person, initials ("J."), particles ("dos", "von", "bin"). A particle that is a
+        function word of the language ("de" in "la police de Lagos") counts only after a first name."""
+        g = self.grammar
+        function_words = g.linkers | g.determiners | g.locatives | g.apposition_articles
+        i = s
+        while i - 1 >= lo:
+            t = doc[i - 1]
+            word = fold(t.text)
+            if word in self.kb.name_particles and t.is_alpha:
+                i -= 1
+            elif _initial(t.text) or (t.ent_type_ in _PERSON_LABELS and t.is_alpha and t.text[:1].isupper()
+                                      and word not in g.honorifics):
+                i -= 1
+            else:
+                break
+        while i < s and fold(doc[i].text) in function_words:
+            i += 1  # "de Lagos": a preposition, not a particle
+        return i
+
+    def _parts_agree(self, parts: list[Any], surname: tuple[str, ...], names: list[str]) -> bool:
+        """Whether name parts written before a surname fit one of the bearer's full names: each
+        part one of the name's words before the surname, in order (an initial fits a word with its
+        letter); unknown middle names are allowed after a matching first name, particles never."""
+        particles = self.kb.name_particles
+        words = [w for t in parts for w in subtokens(t.text)]
+        for name in names:
+            full = list(subtokens(name))
+            at = next((k for k in range(len(full) - len(surname), -1, -1)
+                       if tuple(full[k:k + len(surname)]) == surname), None)
+            prefix = full[:at] if at is not None else full[:-1]
+            j, missed = 0, []
+            for w in words:
+                k = next((k for k in range(j, len(prefix)) if _same_name_word(w, prefix[k], particles)), None)
+                if k is None:
+                    missed.append(w)
+                else:
+                    j = k + 1
+            if not missed or (prefix and _same_name_word(words[0], prefix[0], particles)
+                              and not any(w in particles for w in missed)):
+                return True
+        return False
+
+    def _titled(self, doc: Any, s: int, items: list[Item]) -> bool:
+        """A title or honorific right before token ``s`` ("President Lagos", "le président chilien
+        Lagos", "Mr Lagos")."""
+        if s > 0 and fold(doc[s - 1].text).rstrip(".") in self.grammar.honorifics:
+            return True
+        for it in reversed(items):
+            if it.end != s:
+                break
+            if it.kind == "role" and it.entry.rtype == "title":
+                return True
+            s = it.start
+        return False
+
+    def _place_like(self, doc: Any, s: int, end: int, met: bool) -> bool:
+        """A surname alone read as a place: after a locative preposition; and, for the dictionary's
+        surnames (not one met earlier in the document), also a place entity or a large place of that
+        name in the gazetteer."""
+        preps = self.grammar.place_prepositions
+        before = [fold(t.text) for t in doc[max(0, s - 3):s]]
+        if any(len(p) <= len(before) and tuple(before[len(before) - len(p):]) == p for p in preps):
+            return True
+        head = doc[end - 1]
+        single = {p[0] for p in preps if len(p) == 1}
+        if (head.dep_ == "pobj" and fold(head.head.text) in single) or any(
+                c.dep_ == "case" and fold(c.text) in single for c in head.children):
+            return True
+        if met:
+            return False
+        if any(t.ent_type_ in _PLACE_LABELS for t in doc[s:end]):
+            return True
+        return _large_place(doc[s:end].text)
 
     def _adjectival(self, tok: Any) -> bool:
         if tok.pos_ != "ADJ" or tok.dep_ != "amod" or tok.head.pos_ != "NOUN":
@@ -171,7 +312,8 @@ class Resolver:
                 for t in doc[s:end])
         return True
 
-    def _add_entities(self, tokens: Any, doc: Any, items: list[Item], state: DocState) -> list[Item]:
+    def _add_entities(self, tokens: Any, doc: Any, items: list[Item], state: DocState,
+                      places: set[int] = frozenset()) -> list[Item]:
         covered = {i: it for it in items for i in range(it.start, it.end)}
         lo, hi = tokens[0].i if len(tokens) else 0, (tokens[-1].i + 1) if len(tokens) else 0
         drop: set[int] = set()
@@ -203,7 +345,8 @@ class Resolver:
                 while stop < hi and stop not in covered and doc[stop].is_alpha and doc[stop].text[:1].isupper():
                     stop += 1
                 for i in range(max(ent.start, lo), stop + 1):
-                    if i < stop and i not in covered and doc[i].pos_ in ("PROPN", "NOUN", "X", "ADJ", "DET"):
+                    if i < stop and i not in covered and i not in places and doc[i].pos_ in (
+                            "PROPN", "NOUN", "X", "ADJ", "DET"):
                         run.append(i)
                         continue
                     if run:
@@ -228,11 +371,16 @@ class Resolver:
         items = self._unnamed_orgs(tokens, doc, items, lo, hi)
         # surnames met earlier in the document, when no dictionary entry covered them
         taken = {i for it in items for i in range(it.start, it.end)}
+        ordered = sorted(items, key=lambda it: it.start)
         for t in tokens:
             if t.i not in taken and t.pos_ == "PROPN" and t.text[:1].isupper():
                 ref = state.surnames.get(" ".join(subtokens(t.text)))
                 if ref is not None:
-                    items.append(Item(t.i, t.i + 1, "ref", ref=ref[0]))
+                    before = [it for it in ordered if it.end <= t.i]
+                    got = self._surname_item(doc, Item(t.i, t.i + 1, "ref", ref=ref[0]), before,
+                                             max([lo] + [it.end for it in before]), state)
+                    if got is not None and not any(i in taken for i in range(got.start, got.end)):
+                        items.append(got)
         items.sort(key=lambda it: it.start)
         return items
 
