@@ -98,3 +98,26 @@ def test_imperfective_going_to_is_not_occurred(pipe, lang, text):
 def test_requested_apology_did_not_happen(pipe, lang, text):
     evs = _events(pipe, text, lang)
     assert not [e for e in evs if e[0] in ("SUPPORT", "CONCEDE") and e[2] == "occurred"], evs
+
+
+# ---- a lecture is no meeting: "conférence"/"conference" is CONSULT between parties or held by officials
+@pytest.mark.parametrize("lang,text", [
+    ("fr", "Un professeur d'histoire a tenu une conférence sur le jazz samedi à Lille."),
+    ("fr", "Des étudiants ont organisé une conférence sur les abeilles à l'université."),
+    ("en", "A history professor held a conference on jazz in Leeds on Saturday."),
+    ("en", "Students organised a conference on bees at the university."),
+])
+def test_lecture_is_not_a_consult(pipe, lang, text):
+    evs = _events(pipe, text, lang)
+    assert not [e for e in evs if e[0] == "CONSULT"], evs
+
+
+@pytest.mark.parametrize("lang,text", [
+    ("fr", "Une conférence de paix sur le Soudan s'est ouverte lundi à Genève."),
+    ("fr", "Une conférence internationale sur la reconstruction de l'Irak s'est tenue à Madrid."),
+    ("en", "A peace conference on Sudan opened on Monday in Geneva."),
+    ("en", "An international conference on the reconstruction of Iraq was held in Madrid."),
+])
+def test_conference_between_parties_is_a_consult(pipe, lang, text):
+    evs = _events(pipe, text, lang)
+    assert [e for e in evs if e[0] == "CONSULT"], evs
