@@ -73,7 +73,8 @@ def on_day(people: list[dict], day: dt.date, owner: str, role: str | None) -> No
 def risky() -> list[tuple[str, str, str]]:
     """(surname, bearers, why) for surnames that are also something else, and what covers them:
     a large place (``dragoman.actors.resolve.large_place``: the surname alone needs a title, a
-    first name or an earlier mention), another dictionary entry (it outranks the surname), or a
+    first name or an earlier mention), another dictionary entry (it outranks the surname except
+    after a title or as a subject once the person is named), or a
     word our lexicons write in lower case (a surname must be capitalised and, at the start of a
     sentence, a proper noun)."""
     import re
@@ -98,7 +99,8 @@ def risky() -> list[tuple[str, str, str]]:
         who = ", ".join(sorted({b.id for b in bearers}))
         written = next((s for b in bearers for s in kb.surnames_of.get(b.id, []) if " ".join(subtokens(s)) == key), key)
         if key in others:
-            out.append((written, who, "also " + ", ".join(sorted(others[key])) + " (outranks the surname)"))
+            out.append((written, who, "also " + ", ".join(sorted(others[key])) + " (the person only after a title or as a "
+                        "subject once named)"))
         if large_place(written):
             out.append((written, who, "large place (alone needs a title, first name or earlier mention)"))
         if written.lower() in words:

@@ -610,3 +610,56 @@ def test_earlier_mention_with_other_name_parts_is_not_a_reference(surname_run):
     got = surname_run("Juan Manuel Santos met the envoy. Later, José Eduardo dos Santos spoke.", "en",
                       dt.date(2012, 5, 1))
     assert [(p[1], p[2]) for p in got] == [("Juan Manuel Santos", "COL"), ("José Eduardo dos Santos", None)], got
+
+
+_COUNTRY_SURNAMES = """version: 1
+people:
+  - id: pm-montenegro
+    country: PRT
+    names: [Luis Montenegro, Luís Montenegro]
+    surnames: [Montenegro]
+    offices:
+      - {office: Prime Minister of Portugal, role: head_of_government, sector: GOV, from: 2024-04-02, to: null}
+  - id: rights-chief
+    country: AUT
+    names: [Volker Türk, Volker Turk]
+    surnames: [Türk, Turk]
+    offices:
+      - {office: High Commissioner for Human Rights, role: other, sector: GOV, code: IGOUNO, from: 2022-10-17, to: null}
+"""
+
+
+@pytest.fixture(scope="module")
+def country_surname_run(tmp_path_factory, nlp_stage):
+    path = tmp_path_factory.mktemp("people") / "p.yaml"
+    path.write_text(_COUNTRY_SURNAMES, encoding="utf-8")
+    stage = ActorStage(kb=ActorKB.load(people_file=path))
+
+    def _run(text: str, lang: str):
+        doc = document_from_text(text, doc_id="t", lang=lang, pub_date=dt.date(2024, 6, 1))
+        doc = next(iter(stage(nlp_stage([doc]))))
+        return [(m.start, m.end, m.actor.code) for m in doc.actor_mentions]
+
+    return _run
+
+
+@pytest.mark.parametrize(("lang", "text", "word", "nth", "code"), [
+    # a surname spelt like a country or demonym names the person after a title or honorific ...
+    ("en", "Prime Minister Montenegro met the envoy in Lisbon.", "Montenegro", 0, "PRTGOV"),
+    ("fr", "Le Premier ministre Montenegro a reçu l'envoyé à Lisbonne.", "Montenegro", 0, "PRTGOV"),
+    ("en", "Mr Turk condemned the strikes.", "Turk", 0, "IGOUNO"),
+    ("fr", "Monsieur Türk a condamné les frappes.", "Türk", 0, "IGOUNO"),
+    # ... or as a subject once the document has named the person
+    ("en", "Luis Montenegro met the envoy. Montenegro said the deal held.", "Montenegro", 1, "PRTGOV"),
+    ("fr", "Luis Montenegro a reçu l'envoyé. Montenegro a déclaré que l'accord tenait.", "Montenegro", 1, "PRTGOV"),
+    # the country stays the country
+    ("en", "Montenegro joined NATO in 2017.", "Montenegro", 0, "MNE"),
+    ("fr", "Le Monténégro a rejoint l'OTAN en 2017.", "Monténégro", 0, "MNE"),
+    ("en", "Luis Montenegro flew to Podgorica. He praised Montenegro for its reforms.", "Montenegro", 1, "MNE"),
+])
+def test_surname_spelt_like_a_country(country_surname_run, lang, text, word, nth, code):
+    at = -1
+    for _ in range(nth + 1):
+        at = text.index(word, at + 1)
+    got = country_surname_run(text, lang)
+    assert [c for s, e, c in got if s <= at < e] == [code], got

@@ -167,6 +167,10 @@ class Resolver:
                     ok.sort(key=lambda e: (_PRIORITY.get(e.kind, 10), not (
                         e.kind == "person" and any(p.valid(state.day) for p in e.periods))))
                     chosen = Item(s_tok, e_tok, ok[0].kind, ok[0])
+                    sur = next((e for e in ok if e.kind == "surname"), None)
+                    if ok[0].kind in _COUNTRYISH and sur is not None and self._surname_over_place(
+                            doc, s_tok, e_tok, items, state):
+                        chosen = Item(s_tok, e_tok, "surname", sur)  # "le président Hollande"
                     break
             if chosen is not None and chosen.kind == "role" and self._adjectival(doc[chosen.start]) \
                     and chosen.end - chosen.start == 1:
@@ -214,6 +218,21 @@ class Resolver:
             # the document's own "Pak" (met earlier) beats the dictionary's only "Pak"
             return Item(first, item.end, "ref", ref=met[0])
         return Item(first, item.end, item.kind, item.entry)
+
+    def _surname_over_place(self, doc: Any, s: int, end: int, items: list[Item], state: DocState) -> bool:
+        """A surname spelt like a country or demonym ("Hollande", "Montenegro", "Turk") names the
+        person after a title or honorific ("le président Hollande", "Mr Turk"), or as the subject of
+        its clause once the document has named the person ("François Hollande ... Hollande a
+        déclaré"); with an article or a locative before it, it stays the place ("la Hollande")."""
+        if self._titled(doc, s, items):
+            return True
+        if " ".join(subtokens(doc[s:end].text)) not in state.surnames:
+            return False
+        g = self.grammar
+        prev = fold(doc[s - 1].text) if s > 0 else ""
+        if prev in g.determiners | g.linkers | g.locatives | {"the", "le", "la", "l"}:
+            return False
+        return doc[end - 1].dep_ in _SUBJ
 
     def _name_parts(self, doc: Any, s: int, lo: int) -> int:
         """Start of the name parts written right before token ``s``: first names the recogniser
