@@ -663,3 +663,21 @@ def test_surname_spelt_like_a_country(country_surname_run, lang, text, word, nth
         at = text.index(word, at + 1)
     got = country_surname_run(text, lang)
     assert [c for s, e, c in got if s <= at < e] == [code], got
+
+
+def test_people_file_surnames_that_are_places_stay_places_after_a_locative(nlp_stage):
+    """Every surname of people.yaml that names a large place or a country (see
+    ``scripts/check_people.py --risky``) is the place after a locative, in both languages."""
+    from dragoman.actors.resolve import large_place
+
+    kb = get_kb()
+    countryish = {" ".join(e.names.get("en", [])[:1]) for e in kb.countries.values()}
+    risky = sorted({s for sur in kb.surnames_of.values() for s in sur if large_place(s) or s in countryish})
+    assert "Lagos" in risky and "Montenegro" in risky
+    stage = ActorStage()
+    texts = [(f"Thousands marched in {s} on Monday.", "en") for s in risky] + [
+        (f"Des milliers de personnes ont défilé à {s} lundi.", "fr") for s in risky]
+    for text, lang in texts:
+        doc = next(iter(stage(nlp_stage([document_from_text(text, doc_id="t", lang=lang, pub_date=D2024)]))))
+        people = [m.actor.entry for m in doc.actor_mentions if "person:" in (m.actor.entry or "")]
+        assert not people, (text, people)
