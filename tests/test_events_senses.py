@@ -121,3 +121,27 @@ def test_lecture_is_not_a_consult(pipe, lang, text):
 def test_conference_between_parties_is_a_consult(pipe, lang, text):
     evs = _events(pipe, text, lang)
     assert [e for e in evs if e[0] == "CONSULT"], evs
+
+
+# ---- "en cours", "au cours de" are no court (JUD); "la cour", "les cours d'appel" are
+@pytest.mark.parametrize("phrase", ["en cours", "au cours de la semaine", "les cours du pétrole", "un cours de français"])
+def test_cours_is_not_a_court(phrase):
+    from dragoman.actors import resolve_phrase
+
+    actor = resolve_phrase(phrase, "fr")
+    assert actor is None or actor.sector != "JUD", actor
+
+
+@pytest.mark.parametrize("phrase", ["la cour", "les cours d'appel", "la Cour suprême"])
+def test_court_is_jud(phrase):
+    from dragoman.actors import resolve_phrase
+
+    actor = resolve_phrase(phrase, "fr")
+    assert actor is not None and actor.sector == "JUD", actor
+
+
+def test_ongoing_is_no_participant(pipe):
+    doc = pipe.code_text("Au cours de la manifestation, la police a arrêté dix personnes.", lang="fr")
+    sectors = {p.sector for e in doc.events for p in e.actor + e.recipient}
+    assert "JUD" not in sectors, [(e.type, [p.sector for p in e.actor], [p.sector for p in e.recipient])
+                                  for e in doc.events]
