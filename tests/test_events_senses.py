@@ -145,3 +145,21 @@ def test_ongoing_is_no_participant(pipe):
     sectors = {p.sector for e in doc.events for p in e.actor + e.recipient}
     assert "JUD" not in sectors, [(e.type, [p.sector for p in e.actor], [p.sector for p in e.recipient])
                                   for e in doc.events]
+
+
+# ---- "militant": French activists (CVL, as English "activists"), armed fighters when armed or jihadist (REB,
+# as English "militants"); PLOVER manual: CVL "civilians, protesters, activists", REB armed opposition
+@pytest.mark.parametrize("lang,phrase,sector", [
+    ("fr", "les militants", "CVL"),
+    ("fr", "une militante écologiste", "CVL"),
+    ("en", "rights activists", "CVL"),
+    ("en", "the activists", "CVL"),
+    ("fr", "des militants islamistes", "REB"),
+    ("fr", "les militants armés", "REB"),
+    ("en", "militants", "REB"),
+])
+def test_militant_sector_follows_the_sense(lang, phrase, sector):
+    from dragoman.actors import resolve_phrase
+
+    actor = resolve_phrase(phrase, lang)
+    assert actor is not None and actor.sector == sector, actor
