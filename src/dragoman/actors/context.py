@@ -15,7 +15,7 @@ from collections.abc import Iterable
 from typing import Any
 
 from dragoman.nlp import ents_between
-from dragoman.schema import ActorMention, Document
+from dragoman.schema import Actor, ActorMention, Document
 
 CONTEXT_PREFIX = "context:"
 ETHNIC_PREFIX = "ethnic"  # set by the resolver on "ethnic Albanians", "Turcs de souche"
@@ -39,11 +39,15 @@ def needs_country(m: ActorMention) -> bool:
     return m.kind in _TAKERS and a.country is None and a.code is None and bool(a.sector)
 
 
-def _explicit(m: ActorMention) -> str | None:
-    a = m.actor
-    if a.country and not (a.entry or "").startswith(CONTEXT_PREFIX):
-        return a.country
+def named_country(actor: Actor) -> str | None:
+    """The actor's country when its own words give it, not the context stage's inference."""
+    if actor.country and not (actor.entry or "").startswith(CONTEXT_PREFIX):
+        return actor.country
     return None
+
+
+def _explicit(m: ActorMention) -> str | None:
+    return named_country(m.actor)
 
 
 def _place_countries(span: Any, taken: list[tuple[int, int]], gaz: Any) -> list[tuple[int, str]]:

@@ -32,6 +32,7 @@ from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field, replace
 from typing import Any
 
+from dragoman.actors.context import named_country
 from dragoman.events import syntax
 from dragoman.events.cues import EventCues, load_event_cues
 from dragoman.schema import Actor, ActorMention
@@ -255,14 +256,14 @@ def find_subjects(v: Token, cues: EventCues, depth: int = 0) -> tuple[list[Token
         heads, _ = find_subjects(head, cues, depth + 1)
         if not heads and v.dep_ == "xcomp":
             # control through a passive: "Syria was forced/asked to withdraw", "is committed to open"
-            heads = [s for s in syntax.subjects(head) if s.dep_ in syntax.SUBJ_PASS]
+            heads = syntax.passive_subjects(head)
         return heads, "xcomp-subject-control"
     if v.dep_ == "conj" and head.pos_ in ("VERB", "AUX"):
         heads, _ = find_subjects(head, cues, depth + 1)
         if not heads and _active_conjunct(v):
             # "the minister has been indicted and will resign": the passive subject of the first
             # conjunct is the active subject of the second (not so "was arrested and charged")
-            heads = [s for s in syntax.subjects(head) if s.dep_ in syntax.SUBJ_PASS]
+            heads = syntax.passive_subjects(head)
         return heads, "conj-shared-subject"
     if v.dep_ == "pcomp" and head.dep_ == "prep" and head.head != head:
         # a gerund after a preposition of a predicate: "are guilty of violating" (the subject of the
@@ -278,7 +279,7 @@ def find_subjects(v: Token, cues: EventCues, depth: int = 0) -> tuple[list[Token
                 return objs, "gerund-control"
             heads, _ = find_subjects(gov, cues, depth + 1)
             if not heads:
-                heads = [s for s in syntax.subjects(gov) if s.dep_ in syntax.SUBJ_PASS]
+                heads = syntax.passive_subjects(gov)
             return heads, "gerund-control"
     if v.dep_ in syntax.RELCL:
         return [head], "relcl"
@@ -523,7 +524,7 @@ def _collect(hints: Iterable[str], toks: list[Token], idx: MentionIndex, cues: E
                     parts = np_participants(h, idx, cues, via)
                     if skip_own and via == "obj" and _own_possession(h):
                         # "withdraw its troops": the actor's own, unless named ("its ally Syria")
-                        parts = [p for p in parts if p.actor.country and not (p.actor.entry or "").startswith("context:")]
+                        parts = [p for p in parts if named_country(p.actor)]
                     if not parts and (h.pos_ == "PRON" or h.pos_ == "DET" and "Yes" in h.morph.get("Poss")) \
                             and "Rel" not in h.morph.get("PronType"):
                         parts = resolve_pronoun(h, idx, cues, fallback)
@@ -691,28 +692,27 @@ def attach(match: Any, head_tok: Token, idx: MentionIndex, lang: str, *,
             # the support verb's subject acts, unless the noun names its own actor; a genitive whose
             # country is only inferred ("the withdrawal of some forces": the forces moved) gives way to
             # a subject that names one ("the United States speeded up the withdrawal of some forces")
-            guessed = all(not a.actor.country or (a.actor.entry or "").startswith("context:") for a in actors)
+            guessed = not any(named_country(a.actor) for a in actors)
             if not actors or guessed:
                 subj: list[Participant] = []
                 heads = syntax.agents(verb) if syntax.is_passive(verb) else find_subjects(verb, cues)[0]
                 for h in heads:
                     for c in syntax.conjuncts(h):
                         subj.extend(np_participants(c, idx, cues, "support-subject"))
-                if subj and (not actors or any(p.actor.country and not (p.actor.entry or "").startswith("context:")
-                                               for p in subj)):
+                if subj and (not actors or any(named_country(p.actor) for p in subj)):
                     actors = subj
                     rules.append("support-verb")
             if not recips:
                 recips = _collect([h for h in rec_hints if h.startswith("prep:")] + ["iobj"], [verb], idx, cues,
                                   passive=False, rules=rules, explicit=explicit)
         elif not actors or all(not a.actor.country for a in actors):
-            pverb = _participation(head_tok, cues)
-            if pverb is not None:
+            frame = _participation(head_tok, cues)
+            if frame is not None:
+                pverb, pprep = frame
                 # "negotiators returned to Geneva for talks", "were engaged in ethnic cleansing": the
                 # verb's subject takes part in the event the noun names (only the subject: the verb's
                 # own complements are its destination or its object)
-                heads = [s for s in syntax.subjects(pverb) if s.dep_ in syntax.SUBJ_PASS] \
-                    if syntax.is_passive(pverb) else find_subjects(pverb, cues)[0]
+                heads = syntax.passive_subjects(pverb) if syntax.is_passive(pverb) else find_subjects(pverb, cues)[0]
                 subj = [p for h in heads for c in syntax.conjuncts(h)
                         for p in np_participants(c, idx, cues, "participation")]
                 if subj:
@@ -721,7 +721,7 @@ def attach(match: Any, head_tok: Token, idx: MentionIndex, lang: str, *,
                     if not recips:
                         # "engaged in ethnic cleansing in Montenegro against the Albanians": a target
                         # hung on the verb; not its destination or purpose ("returned to Geneva for")
-                        skip = cues.destination_preps | {syntax.noun_prep_verb(head_tok)[1]}
+                        skip = cues.destination_preps | {pprep}
                         hints = [h for h in rec_hints if h.startswith("prep:") and h[5:] not in skip]
                         recips = [r for r in _collect(hints, [pverb], idx, cues, passive=False, rules=rules,
                                                       explicit=explicit)
@@ -937,17 +937,16 @@ def attach(match: Any, head_tok: Token, idx: MentionIndex, lang: str, *,
     # "US officials said that lifting the sanctions on Burma is out of the question", "une levée de l'embargo
     # est exclue, a déclaré le ministre": an idiom of refusal with no subject of its own is the speaker's,
     # and what it rules out names the recipient
-    if "speaker" in args.actor and not actors:
-        clause = _idiom_clause(head_tok, is_noun)
+    clause = _idiom_clause(head_tok, is_noun) if "speaker" in args.actor else None
+    if clause is not None and not actors:
         speakers = reporters(clause, idx, cues)
         if not speakers and clause.dep_ in syntax.OBJ and clause.head.lemma_.lower() in cues.speech_verbs:
             speakers = _speaker(clause.head, idx, cues)  # "a déclaré qu'une levée est hors de question" mis-parsed
         if speakers:
             actors = [Participant(p.actor, p.mention, "speaker") for p in speakers]
             rules.append("speaker")
-    if "speaker" in args.actor and not recips and actors and (is_noun or passive or head_tok.pos_ == "ADJ"):
+    if clause is not None and not recips and actors and (is_noun or passive or head_tok.pos_ == "ADJ"):
         # the subject of "is out of the question" / "est exclue" is what is ruled out, not who rules it out
-        clause = _idiom_clause(head_tok, is_noun)
         akeys = {a.key() for a in actors}
         for sub in syntax.subjects(clause):
             for t in sub.subtree:
@@ -981,14 +980,15 @@ def attach(match: Any, head_tok: Token, idx: MentionIndex, lang: str, *,
     return res
 
 
-def _participation(noun: Token, cues: EventCues) -> Token | None:
-    """The verb whose subject takes part in the event a noun trigger names, through a frame of
-    ``participation_frames`` ("return for talks", "participer à une grève"); "said during the talks"
-    is none (an act during an event of its own type is that event: ``_accompanying_recipients``)."""
+def _participation(noun: Token, cues: EventCues) -> tuple[Token, str] | None:
+    """The verb whose subject takes part in the event a noun trigger names, and the preposition
+    that joins them, through a frame of ``participation_frames`` ("return for talks", "participer à
+    une grève"); "said during the talks" is none (an act during an event of its own type is that
+    event: ``_accompanying_recipients``)."""
     verb, prep = syntax.noun_prep_verb(noun)
     if verb is None or f"{verb.lemma_.lower()} {prep}" not in cues.participation_frames:
         return None
-    return verb
+    return verb, prep
 
 
 def _accompanying_recipients(verb: Token, etype: str, idx: MentionIndex, cues: EventCues,

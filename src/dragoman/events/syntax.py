@@ -124,6 +124,11 @@ def iobjects(verb: Token) -> list[Token]:
     return out
 
 
+def passive_subjects(verb: Token) -> list[Token]:
+    """The subjects of ``verb`` that are passive subjects ("Syria **was forced** to withdraw")."""
+    return [s for s in subjects(verb) if s.dep_ in SUBJ_PASS]
+
+
 def agents(verb: Token) -> list[Token]:
     """The "by"/"par" phrase of a passive verb or participle."""
     out = []
