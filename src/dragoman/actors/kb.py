@@ -22,7 +22,7 @@ from typing import Any
 import yaml
 
 from dragoman.actors.inflect import en_plural, expand_plural, fr_forms
-from dragoman.actors.text import case_flag, subtokens
+from dragoman.actors.text import case_flag, fold, subtokens
 from dragoman.errors import DataFileError
 from dragoman.schema import NONSTATE_CODES, SECTORS
 
@@ -369,7 +369,6 @@ class ActorKB:
         self.cow: dict[str, int] = {}
         self.people: dict[str, Entry] = {}
         self.by_role: dict[tuple[str, str], list[tuple[Period, Entry]]] = {}
-        self.surname_count: dict[str, int] = {}
         self.surname_bearers: dict[str, list[Entry]] = {}  # surname key -> its people's surname entries
         self.grammar: dict[str, Grammar] = {}
         self.family_name_first: frozenset[str] = frozenset()
@@ -528,7 +527,6 @@ def _load_naming(kb: ActorKB, path: Path) -> None:
     particles = data.get("name_particles") or []
     if not isinstance(particles, list) or not all(isinstance(p, str) and p.strip() for p in particles):
         raise DataFileError("name_particles must be a list of words", where=f"{path}:1")
-    from dragoman.actors.text import fold
 
     kb.name_particles = frozenset(fold(p) for p in particles)
 
@@ -676,8 +674,6 @@ def _load_roles(kb: ActorKB, path: Path, lang: str) -> None:
 
 
 def _load_org_heads(kb: ActorKB, path: Path, lang: str) -> None:
-    from dragoman.actors.text import fold
-
     heads: dict[str, tuple[str | None, str | None]] = {}
     for no, cells in read_tsv(path, 2):
         where = f"{path}:{no}"
@@ -695,8 +691,6 @@ def _load_grammar(kb: ActorKB, path: Path, lang: str) -> None:
     data = load_yaml(path)
     where = f"{path}:1"
     try:
-        from dragoman.actors.text import fold
-
         kb.grammar[lang] = Grammar(
             linkers=frozenset(fold(w) for w in data["linkers"]),
             locatives=frozenset(fold(w) for w in data["locatives"]),

@@ -82,7 +82,6 @@ def add_person(kb: ActorKB, entry: Entry, surnames: dict[str, list[str]], overri
         # "Türk" and "Turk" are one key: the person bears it once (else a surname alone had two
         # bearers in office, the same person, and named no one)
         for key in dict.fromkeys(" ".join(subtokens(s)) for s in sur):
-            kb.surname_count[key] = kb.surname_count.get(key, 0) + 1
             kb.surname_bearers.setdefault(key, []).append(sentry)
 
 

@@ -17,8 +17,10 @@ from __future__ import annotations
 
 import datetime as dt
 from dataclasses import dataclass, field
+from functools import cache
 from typing import Any
 
+from dragoman.actors.context import ETHNIC_PREFIX
 from dragoman.actors.kb import NONSTATE_CODES, ROLE_FAMILIES, TERMINAL, ActorKB, Entry
 from dragoman.actors.text import case_ok, fold, subtokens
 from dragoman.nlp import ents_between
@@ -56,24 +58,16 @@ def _same_name_word(word: str, other: str, particles: frozenset[str]) -> bool:
     return (len(word) == 1 and other.startswith(word)) or (len(other) == 1 and word.startswith(other))
 
 
-_LARGE_PLACES: dict[str, bool] = {}
-
-
+@cache
 def large_place(text: str) -> bool:
     """Whether the places' gazetteer knows ``text`` under its own name as a country, region,
     capital or a place of at least ``PLACE_SURNAME_MIN_POPULATION`` (used for known surnames)."""
-    got = _LARGE_PLACES.get(text)
-    if got is None:
-        from dragoman.places import RANK_REGION, load_gazetteer
+    from dragoman.places import RANK_REGION, load_gazetteer
 
-        # its own name as written, accents included ("Būsh" is not "Bush")
-        got = _LARGE_PLACES[text] = any(
-            p.name.casefold() == text.casefold() and (p.rank >= RANK_REGION or p.capital or p.population >= PLACE_SURNAME_MIN_POPULATION)
-            for p in load_gazetteer().lookup(text))
-    return got
-
-
-_large_place = large_place
+    # its own name as written, accents included ("Būsh" is not "Bush")
+    return any(
+        p.name.casefold() == text.casefold() and (p.rank >= RANK_REGION or p.capital or p.population >= PLACE_SURNAME_MIN_POPULATION)
+        for p in load_gazetteer().lookup(text))
 
 
 @dataclass
@@ -208,8 +202,6 @@ class Resolver:
         parts = [t for t in doc[first:item.start]]
         if parts:
             names = [met[0].name or ""] if met is not None else [n for ns in item.entry.names.values() for n in ns]
-            if met is None and item.entry is None:
-                return None
             if not self._parts_agree(parts, subtokens(key), names):
                 return Item(first, item.end, "unknown", name=doc[first:item.end].text)
         elif not self._titled(doc, item.start, items) and self._place_like(doc, item.start, item.end, met is not None):
@@ -308,7 +300,7 @@ class Resolver:
             return False
         if any(t.ent_type_ in _PLACE_LABELS for t in doc[s:end]):
             return True
-        return _large_place(doc[s:end].text)
+        return large_place(doc[s:end].text)
 
     def _adjectival(self, tok: Any) -> bool:
         if tok.pos_ != "ADJ" or tok.dep_ != "amod" or tok.head.pos_ != "NOUN":
@@ -471,10 +463,9 @@ class Resolver:
                         continue
                 break
             inside = [it for it in items if it.start >= start and it.end <= end]
-            if any(it.kind not in _COUNTRYISH and it.kind != "role" for it in inside) or len(
-                    {it.entry.country for it in inside if it.entry and it.entry.country}) > 1:
-                return None
             countries = {it.entry.country for it in inside if it.entry and it.entry.country}
+            if any(it.kind not in _COUNTRYISH and it.kind != "role" for it in inside) or len(countries) > 1:
+                return None
         if start == root.i and end == root.i + 1:
             return None  # "the Commission", "le Comité": a head noun alone names no one in particular
         name = doc[start:end].text
@@ -760,7 +751,7 @@ class Resolver:
                 actor.country = None
                 actor.code = None
                 actor.name = None
-                actor.entry = "ethnic" + (f"+{actor.entry}" if actor.entry else "")
+                actor.entry = ETHNIC_PREFIX + (f"+{actor.entry}" if actor.entry else "")
                 kind = "role" if kind in ("country", "role") else kind
             if kind == "country" and len(chunk) == 1 and s > 0 and fold(doc[s - 1].text) in self.grammar.locatives:
                 kind = "place"  # "en Chine", "in China": a place, unless a role takes it

@@ -45,6 +45,7 @@ def eval_command(
 ) -> None:
     """Run the pipeline on gold records and score it (figures defined in docs/evaluation.md)."""
     from dragoman.evaluate import check_floors, evaluate, group_errors, raise_floors
+    from dragoman.events.calibration import load_calibration
     from dragoman.pipeline import Pipeline
 
     console = Console(stderr=as_json)
@@ -92,6 +93,7 @@ def eval_command(
         raise typer.Exit(1)
     if fitted_table is not None:
         fit_calibration.write_text(fitted_table, encoding="utf-8")
+        load_calibration.cache_clear()  # the table on disk changed
         console.print(f"calibration written to {fit_calibration}")
     if update_floors and floors is not None:
         floors.write_text(json.dumps(floor_data, indent=2, sort_keys=True) + "\n", encoding="utf-8")
@@ -124,7 +126,7 @@ def _fit(reports: list, out: Path) -> tuple[str, dict]:
     """Fit the calibration on all reports, rescore the reports with it, and return the table's
     text (written by the caller once the floors hold) and the fit's summary."""
     from dragoman.evaluate import calibration_header, fit_from_reports, recalibrate
-    from dragoman.events.calibration import format_calibration, load_calibration, parse_calibration
+    from dragoman.events.calibration import format_calibration, parse_calibration
 
     try:
         cal, summary = fit_from_reports(reports)
@@ -133,7 +135,6 @@ def _fit(reports: list, out: Path) -> tuple[str, dict]:
         raise typer.Exit(1) from err
     text = format_calibration(cal, calibration_header(summary))
     parse_calibration(text, str(out))  # what we write must load
-    load_calibration.cache_clear()
     for report in reports:
         recalibrate(report, cal)
     return text, summary
