@@ -60,16 +60,17 @@ def load_context_cues(lang: str) -> ContextCues | None:
         mark = getattr(err, "problem_mark", None)
         raise DataFileError(f"invalid YAML: {getattr(err, 'problem', err)}",
                             where=f"{path}:{mark.line + 1}" if mark else str(path)) from err
+    data = data if isinstance(data, dict) else {}
     lists = {}
-    for key in ("argument_preps", "condition_marks", "purpose_marks"):
-        value = (data or {}).get(key) if isinstance(data, dict) else None
-        if not isinstance(value, list) or not value or not all(isinstance(v, str) and v.strip() for v in value):
-            raise DataFileError(f"key {key!r} must be a non-empty list of strings", where=str(path))
+    # (key, required): a required key is a non-empty list; an optional one may be absent or empty
+    for key, required in (("argument_preps", True), ("condition_marks", True), ("purpose_marks", True),
+                          ("concessive_preps", False)):
+        value = data.get(key, None if required else [])
+        if not isinstance(value, list) or (required and not value) or not all(
+                isinstance(v, str) and v.strip() for v in value):
+            kind = "a non-empty list" if required else "a list"
+            raise DataFileError(f"key {key!r} must be {kind} of strings", where=str(path))
         lists[key] = frozenset(v.strip().lower() for v in value)
-    value = (data or {}).get("concessive_preps", []) if isinstance(data, dict) else []
-    if not isinstance(value, list) or not all(isinstance(v, str) and v.strip() for v in value):
-        raise DataFileError("key 'concessive_preps' must be a list of strings", where=str(path))
-    lists["concessive_preps"] = frozenset(v.strip().lower() for v in value)
     return ContextCues(**lists)
 
 
