@@ -40,6 +40,7 @@ _STATE_SECTORS = frozenset(("GOV", "MIL", "COP", "JUD", "LEG", "SPY", "PRM", "RE
 
 
 _PLACE_LABELS = frozenset(("GPE", "LOC"))
+_ARTICLES = frozenset(("the", "le", "la", "l"))
 # a place this large (or a country, region, capital) named exactly like a known surname is read as
 # the place when no title, first name or earlier mention makes the word a person ("Lagos")
 PLACE_SURNAME_MIN_POPULATION = 1_000_000
@@ -118,7 +119,13 @@ class Resolver:
     def __init__(self, kb: ActorKB, lang: str):
         self.kb = kb
         self.lang = lang if lang in kb.grammar else "en"
-        self.grammar = kb.grammar[self.lang]
+        self.grammar = g = kb.grammar[self.lang]
+        # word sets the per-mention checks test against, built once (English and French articles
+        # are added whatever the language: mixed-language names, "l'" left by the tokenizer)
+        self._definite_words = g.determiners | _ARTICLES
+        self._before_subject_surname = g.determiners | g.linkers | g.locatives | _ARTICLES
+        self._before_org_name = g.determiners | _ARTICLES | {"les"}
+        self._name_function_words = g.linkers | g.determiners | g.locatives | g.apposition_articles
 
     # ------------------------------------------------------------------ matching
     def match(self, tokens: Any, state: DocState) -> list[Item]:
@@ -220,9 +227,8 @@ class Resolver:
             return True
         if " ".join(subtokens(doc[s:end].text)) not in state.surnames:
             return False
-        g = self.grammar
         prev = fold(doc[s - 1].text) if s > 0 else ""
-        if prev in g.determiners | g.linkers | g.locatives | {"the", "le", "la", "l"}:
+        if prev in self._before_subject_surname:
             return False
         return doc[end - 1].dep_ in _SUBJ
 
@@ -230,8 +236,7 @@ class Resolver:
         """Start of the name parts written right before token ``s``: first names the recogniser
         tags as a person, initials ("J."), particles ("dos", "von", "bin"). A particle that is a
         function word of the language ("de" in "la police de Lagos") counts only after a first name."""
-        g = self.grammar
-        function_words = g.linkers | g.determiners | g.locatives | g.apposition_articles
+        function_words = self._name_function_words
         i = s
         while i - 1 >= lo:
             t = doc[i - 1]
@@ -239,7 +244,7 @@ class Resolver:
             if word in self.kb.name_particles and t.is_alpha:
                 i -= 1
             elif _initial(t.text) or (t.ent_type_ in _PERSON_LABELS and t.is_alpha and t.text[:1].isupper()
-                                      and word not in g.honorifics):
+                                      and word not in self.grammar.honorifics):
                 i -= 1
             else:
                 break
@@ -447,7 +452,7 @@ class Resolver:
         if len(countries) > 1:
             return None
         start = ent.start
-        while start < root.i and fold(doc[start].text) in self.grammar.determiners | {"the", "l", "le", "la", "les"}:
+        while start < root.i and fold(doc[start].text) in self._before_org_name:
             start += 1
         end = ent.end
         if start == root.i and end == root.i + 1 and self.grammar.adjective_after_noun:
@@ -707,7 +712,7 @@ class Resolver:
         return doc[roles[0].start:roles[-1].end].text
 
     def _definite(self, doc: Any, start: int) -> bool:
-        return start > 0 and fold(doc[start - 1].text) in self.grammar.determiners | {"l", "le", "la", "the"}
+        return start > 0 and fold(doc[start - 1].text) in self._definite_words
 
     def _title_ref(self, role_key: str | None, country: str | None, state: DocState) -> Actor | None:
         if not role_key or role_key == "other":
